@@ -1,0 +1,194 @@
+"""The one core: `Assistant.ask()` and `Assistant.ask_stream()`. CLI and UI are thin layers over it."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from assistant import extractive, followup, llm
+from assistant.evidence import content_stems, idf_weights, support, years_missing
+from assistant.retrieval import Filters, HybridRetriever, Intent, Retrieved, detect_intent
+from assistant.types import Answer, Event
+from vectorstore.index import Index
+
+log = logging.getLogger(__name__)
+
+REFUSAL_TEXT = "The documents do not cover this question."
+COMPOSE_POOL = 10  # passages the answer may draw on; the top k of them are returned as `passages`
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a question is (not) answerable: best IDF-weighted coverage, best dense similarity, reasons."""
+
+    coverage: float
+    dense: float
+    reasons: tuple[str, ...]
+
+    @property
+    def answerable(self) -> bool:
+        return not self.reasons
+
+
+class Assistant:
+    """Answers questions from an Index.
+
+    Args:
+        index: the corpus.
+        chat_model: a LangChain chat model, or None for the offline extractive composer.
+        k: passages returned per answer.
+        min_coverage: below this IDF-weighted coverage of the question by the best passages, refuse.
+        min_dense: below this best cosine similarity, refuse.
+        llm_timeout: seconds before an LLM answer is abandoned for the extractive one.
+    """
+
+    def __init__(self, index: Index, chat_model: Any = None, k: int = 5, min_coverage: float = 0.35,
+                 min_dense: float = 0.25, llm_timeout: float = 60.0):
+        self.index = index
+        self.retriever = HybridRetriever(index, k=k)
+        self.chat_model = chat_model
+        self.k = k
+        self.min_coverage = min_coverage
+        self.min_dense = min_dense
+        self.llm_timeout = llm_timeout
+
+    @property
+    def backend(self) -> str:
+        return f"LLM: {llm.model_name(self.chat_model)}" if self.chat_model is not None else "offline extractive"
+
+    def ask(self, question: str, filters: Filters | None = None, history: Sequence | None = None,
+            k: int | None = None) -> Answer:
+        """Answer a question with paragraph citations.
+
+        Args:
+            question: the user's question.
+            filters: restrict retrieval (documents, type, section kind, country, date).
+            history: earlier turns [(role, text)] for follow-ups.
+            k: passages to return (default: the assistant's k).
+
+        Returns:
+            an Answer; `answerable` is False (and no citation is made) when the evidence is weak.
+        """
+        final = None
+        for event in self.ask_stream(question, filters, history, k):
+            if event.kind == "answer":
+                final = event.answer
+        return final
+
+    def ask_stream(self, question: str, filters: Filters | None = None, history: Sequence | None = None,
+                   k: int | None = None) -> Iterator[Event]:
+        """Like ask(), as events: "status", then "token" deltas, then one final "answer"."""
+        started = time.monotonic()
+        k = k or self.k
+        standalone = self._standalone(question, history)
+        yield Event("status", "Searching the documents…")
+        intent = detect_intent(standalone)
+        pool = self.retriever.retrieve(standalone, filters, k=max(k, COMPOSE_POOL), intent=intent)
+        stems = content_stems(standalone)
+        weights = self._weights(stems)
+        evidence = self.assess(standalone, pool, stems, weights)
+        answer = Answer(question=question, text="", passages=pool[:k], standalone=standalone)
+        if not evidence.answerable:
+            answer.text, answer.answerable = REFUSAL_TEXT, False
+            answer.warnings = list(evidence.reasons)
+            yield from self._finish(answer, started)
+            return
+        if self.chat_model is not None:
+            yield Event("status", "Writing the answer…")
+            yield from self._llm_answer(answer, standalone, pool[:k])
+        if not answer.text:
+            draft = extractive.compose(intent, pool, stems, weights)
+            answer.text, answer.citations = draft.text, draft.citations
+            answer.backend = "extractive"
+        _include_cited(answer, pool)
+        yield from self._finish(answer, started)
+
+    def assess(self, question: str, pool: Sequence[Retrieved], stems: Sequence[str],
+               weights: dict[str, float]) -> Evidence:
+        """Decide whether the retrieved passages can answer the question."""
+        if not pool:
+            return Evidence(0.0, 0.0, ("nothing was retrieved",))
+        top = pool[:3]
+        coverage = max(support(stems, r.passage.text, weights).coverage for r in top) if stems else 0.0
+        dense = max(r.dense for r in top)
+        reasons = []
+        if stems and coverage < self.min_coverage:
+            reasons.append(f"the best passages cover {coverage:.0%} of the question's terms")
+        if dense < self.min_dense:
+            reasons.append(f"the best passage is only {dense:.2f} similar to the question")
+        if all(years_missing(question, r.passage.text) for r in top):
+            reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, top[0].passage.text))}")
+        return Evidence(coverage, dense, tuple(reasons))
+
+    def _weights(self, stems: Sequence[str]) -> dict[str, float]:
+        keyword = self.index.keyword
+        return idf_weights(stems, keyword.doc_freq(stems), keyword.count())
+
+    def _standalone(self, question: str, history: Sequence | None) -> str:
+        rewritten = followup.rewrite(question, history)
+        if rewritten == question or self.chat_model is None:
+            return rewritten
+        try:
+            return llm.rewrite_with_llm(self.chat_model, followup.last_user_question(history), question)
+        except Exception as exc:  # the rule-based rewrite is a complete answer on its own
+            log.info("LLM rewrite failed (%s); using the rule-based rewrite", exc)
+            return rewritten
+
+    def _llm_answer(self, answer: Answer, question: str, passages: Sequence[Retrieved]) -> Iterator[Event]:
+        """Stream the model's tokens; on any failure leave answer.text empty so the caller falls back."""
+        tokens: queue.Queue = queue.Queue()
+        result: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                result["raw"] = llm.stream_answer(self.chat_model, question, passages, self.llm_timeout,
+                                                  on_token=tokens.put)
+            except Exception as exc:
+                result["error"] = exc
+            finally:
+                tokens.put(None)
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        deadline = time.monotonic() + self.llm_timeout
+        while True:
+            try:
+                piece = tokens.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                result.setdefault("error", llm.LLMFailure(f"LLM took longer than {self.llm_timeout:.0f}s"))
+                break
+            if piece is None:
+                break
+            yield Event("token", piece)
+        try:
+            if "error" in result:
+                raise result["error"]
+            checked = llm.check_answer(result["raw"], question, passages)
+        except Exception as exc:
+            answer.warnings.append(f"LLM answer replaced by the extractive answer: {exc}")
+            yield Event("status", "reset")
+            return
+        answer.text, answer.citations = checked.text, checked.citations
+        answer.warnings.extend(checked.warnings)
+        answer.backend = llm.model_name(self.chat_model)
+
+    def _finish(self, answer: Answer, started: float) -> Iterator[Event]:
+        if answer.backend == "extractive" or not answer.answerable:
+            yield Event("status", "reset")
+            for piece in llm.iter_tokens(answer.text):
+                yield Event("token", piece)
+        answer.seconds = time.monotonic() - started
+        yield Event("answer", answer=answer)
+
+
+def _include_cited(answer: Answer, pool: Sequence[Retrieved]) -> None:
+    """Every cited passage must be among answer.passages (citation validity); append any beyond the top k."""
+    shown = {r.passage.id for r in answer.passages}
+    by_id = {r.passage.id: r for r in pool}
+    for citation in answer.citations:
+        if citation.passage_id not in shown and citation.passage_id in by_id:
+            answer.passages.append(by_id[citation.passage_id])
+            shown.add(citation.passage_id)

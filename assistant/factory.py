@@ -1,0 +1,49 @@
+"""The one place where settings become real objects: Chroma client, embedder, index, indexer, chat model."""
+from __future__ import annotations
+
+from functools import partial
+
+from assistant.core import Assistant
+from assistant.settings import Settings
+from vectorstore.client import make_chroma_client
+from vectorstore.embeddings import Embedder, make_embedder
+from vectorstore.index import Index
+from vectorstore.indexer import Indexer
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
+    """The index described by settings; the embedder loads lazily unless one is injected."""
+    client = make_chroma_client(
+        path=settings.data_path, host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+        headers=settings.header_dict(), tenant=settings.chroma_tenant, database=settings.chroma_database,
+    )
+    keyword_path = settings.data_path / _keyword_file(settings)
+    model = embedder or partial(make_embedder, settings.embedder, settings.embed_batch_size)
+    return Index(client, keyword_path, model, embedder_name=settings.embedder,
+                 prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds)
+
+
+def _keyword_file(settings: Settings) -> str:
+    """Per store and embedder, so an embedded store and a server (or two servers) never share a cache."""
+    where = f"{settings.chroma_host}-{settings.chroma_port}-{settings.chroma_database}" if settings.uses_server \
+        else "local"
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in where)
+    return f"keyword-{settings.collection_prefix}-{settings.embedder}-{safe}.sqlite"
+
+
+def make_indexer(settings: Settings, index: Index, progress: bool = True) -> Indexer:
+    return Indexer(index, settings.data_path, batch_size=settings.embed_batch_size,
+                   max_chars=settings.max_passage_chars, progress=progress)
+
+
+def make_assistant(settings: Settings, index: Index | None = None, chat_model=None) -> Assistant:
+    """An Assistant over the configured index and LLM backend (offline extractive by default)."""
+    from assistant.llm import make_chat_model
+
+    index = index or open_index(settings)
+    if chat_model is None:
+        chat_model = make_chat_model(settings.llm_backend, settings.llm_model, settings.llm_base_url,
+                                     settings.llm_api_key, settings.llm_model_path, settings.llm_timeout,
+                                     settings.llm_temperature)
+    return Assistant(index, chat_model, k=settings.top_k, min_coverage=settings.refusal_threshold,
+                     llm_timeout=settings.llm_timeout)

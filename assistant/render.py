@@ -1,0 +1,98 @@
+"""Plain-text and Markdown renderings of core results (terminal output, exports). No I/O here."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from assistant.types import Answer
+from ingest.types import Passage
+from vectorstore.indexer import IngestReport
+from vectorstore.store import DocRecord
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer followed by its sources, or by the nearest passages when it is a refusal."""
+    lines = [answer.text, ""]
+    if answer.citations:
+        lines.append("Sources:")
+        for c in answer.citations:
+            page = f", page {c.page}" if c.page else ""
+            lines.append(f"  [{c.marker}] {c.label} — {c.file_name}{page}")
+    elif answer.passages:
+        lines.append("Nearest passages (not cited; they do not answer the question):")
+        for r in answer.passages[:3]:
+            lines.append(f"  - {r.passage.label}: {_clip(r.passage.text, 140)}")
+    for warning in answer.warnings:
+        lines.append(f"note: {warning}")
+    return "\n".join(lines).rstrip()
+
+
+def answer_markdown(answer: Answer) -> str:
+    """An answer as Markdown with full citations and the quoted paragraphs (trainers' export)."""
+    out = [f"### Q: {answer.question}", "", answer.text, ""]
+    if answer.citations:
+        out.append("**Sources**")
+        out.append("")
+        by_id = {r.passage.id: r for r in answer.passages}
+        for c in answer.citations:
+            page = f", page {c.page}" if c.page else ""
+            out.append(f"[{c.marker}] **{c.label}** — `{c.file_name}`{page}")
+            paragraph = by_id[c.passage_id].passage.text if c.passage_id in by_id else c.quote
+            out.extend(["", *(f"> {line}" for line in paragraph.splitlines()), ""])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def conversation_markdown(answers: Sequence[Answer], title: str = "hrqa conversation") -> str:
+    return f"# {title}\n\n" + "\n---\n\n".join(answer_markdown(a) for a in answers)
+
+
+def report_text(report: IngestReport) -> str:
+    lines = []
+    for f in report.files:
+        detail = f"{f.passages} passages" if f.status in {"added", "updated", "unchanged"} else f.reason
+        lines.append(f"{f.status:>9}  {f.path}  {detail}".rstrip())
+    s = report.summary()
+    lines.append(f"\n{s['documents']} documents ({s['added']} added, {s['updated']} updated, "
+                 f"{s['unchanged']} unchanged), {s['passages']} passages, {s['failed']} failed, "
+                 f"{s['skipped']} skipped, {s['removed']} removed in {s['seconds']:.1f}s")
+    return "\n".join(lines)
+
+
+def docs_text(records: Sequence[DocRecord]) -> str:
+    if not records:
+        return "No documents indexed. Run: hrqa ingest PATH"
+    lines = [f"{'file':<55} {'type':<11} {'date':<10} {'passages':>8}  title"]
+    for r in records:
+        m = r.meta
+        lines.append(f"{m.file_name[:55]:<55} {m.doc_type:<11} {m.date or '-':<10} {r.n_passages:>8}  {m.title[:60]}")
+    return "\n".join(lines)
+
+
+def doc_dict(r: DocRecord) -> dict:
+    m = r.meta
+    return {"doc_id": m.doc_id, "file_name": m.file_name, "title": m.title, "short_title": m.short_title,
+            "doc_type": m.doc_type, "date": m.date, "countries": list(m.countries), "passages": r.n_passages,
+            "version": r.version, "path": r.path, "ingested_at": r.ingested_at}
+
+
+def passage_dict(p: Passage) -> dict:
+    return {"id": p.id, "label": p.label, "paragraph": p.paragraph, "page": p.page, "section_kind": p.section_kind,
+            "heading": p.heading, "article_title": p.article_title, "text": p.text}
+
+
+def show_text(target: Passage, context: Sequence[Passage], record: DocRecord | None) -> str:
+    """One passage with its neighbours; the target is marked with '>>'."""
+    head = [f"{target.label}", f"id: {target.id}"]
+    if record:
+        m = record.meta
+        head.append(f"document: {m.title} ({m.file_name}; {m.doc_type}{', ' + m.date if m.date else ''})")
+    if target.heading:
+        head.append(f"section: {target.heading}")
+    body = []
+    for p in context:
+        mark = ">>" if p.id == target.id else "  "
+        body.append(f"{mark} [{p.label}]\n{mark} {p.text}")
+    return "\n".join(head) + "\n\n" + "\n\n".join(body)
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

@@ -1,0 +1,229 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (BM25), fused by reciprocal rank, shaped by question intent.
+
+Filters on document metadata (document, type, country, date) resolve to a set of document ids through the
+manifest, so both sides filter identically; section kind filters on the passage itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from ingest.errors import ConfigError
+from ingest.types import Passage
+from vectorstore.index import Index
+from vectorstore.store import DocRecord
+
+RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
+CANDIDATES = 40  # per side, before fusion
+
+_RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
+_NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
+_LIST = re.compile(r"^\s*(which|what (are|were|kinds?|areas?|proposals?|shortcomings?|organi[sz]ations?))\b|\blist\b", re.I)
+_HAS_NUMBER = re.compile(r"\d")
+_RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What kind of answer a question wants."""
+
+    recommendation: bool = False
+    numeric: bool = False
+    listing: bool = False
+
+
+def detect_intent(question: str) -> Intent:
+    return Intent(bool(_RECOMMEND.search(question)), bool(_NUMERIC.search(question)), bool(_LIST.search(question)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on what may be retrieved; empty tuples mean no restriction.
+
+    Attributes:
+        docs: document ids or file names.
+        doc_types: e.g. ("assessment", "report").
+        section_kinds: e.g. ("recommendation",).
+        countries: a document matches when it mentions any of them.
+        date_from / date_to: ISO prefixes compared as strings ("2025", "2025-07-30"); undated documents are
+            excluded when a date filter is set.
+    """
+
+    docs: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    section_kinds: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    KEYS = {"doc": "docs", "document": "docs", "type": "doc_types", "doc_type": "doc_types",
+            "kind": "section_kinds", "section_kind": "section_kinds", "section": "section_kinds",
+            "country": "countries", "date_from": "date_from", "from": "date_from", "date_to": "date_to",
+            "to": "date_to", "year": "year"}
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[str] | Mapping[str, Any] | None) -> "Filters":
+        """Build from "key=value" strings (CLI) or a mapping (UI); repeated keys accumulate.
+
+        Raises:
+            ConfigError: unknown key or a pair without "=".
+        """
+        if not pairs:
+            return cls()
+        items = pairs.items() if isinstance(pairs, Mapping) else [_split_pair(p) for p in pairs]
+        values: dict[str, Any] = {}
+        for key, value in items:
+            name = cls.KEYS.get(key.strip().lower())
+            if name is None:
+                raise ConfigError(f"unknown filter {key!r}; use one of {sorted(cls.KEYS)}")
+            vals = [v for v in (value if isinstance(value, (list, tuple)) else str(value).split(",")) if str(v).strip()]
+            if name == "year":
+                values["date_from"] = values["date_to"] = str(vals[0]).strip() if vals else ""
+            elif name in {"date_from", "date_to"}:
+                values[name] = str(vals[0]).strip() if vals else ""
+            else:
+                values[name] = tuple(values.get(name, ())) + tuple(str(v).strip() for v in vals)
+        return cls(**values)
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def doc_ids(self, manifest: Mapping[str, DocRecord]) -> set[str] | None:
+        """The documents these filters allow, or None when they allow every document."""
+        if not (self.docs or self.doc_types or self.countries or self.date_from or self.date_to):
+            return None
+        return {doc_id for doc_id, rec in manifest.items() if self._allows(rec)}
+
+    def _allows(self, rec: DocRecord) -> bool:
+        meta = rec.meta
+        if self.docs and not ({meta.doc_id, meta.file_name} & set(self.docs)):
+            return False
+        if self.doc_types and meta.doc_type not in self.doc_types:
+            return False
+        wanted = {c.lower() for c in self.countries}
+        if wanted and not wanted & {c.lower() for c in meta.countries}:
+            return False
+        if (self.date_from or self.date_to) and not meta.date:
+            return False
+        if self.date_from and meta.date[: len(self.date_from)] < self.date_from:
+            return False
+        return not (self.date_to and meta.date[: len(self.date_to)] > self.date_to)
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    if "=" not in pair:
+        raise ConfigError(f"filter {pair!r} is not key=value (e.g. kind=recommendation)")
+    key, value = pair.split("=", 1)
+    return key, value
+
+
+@dataclass
+class Retrieved:
+    """A retrieved passage with its fused score and the per-side evidence behind it."""
+
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    keyword: float = 0.0
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    doc: DocRecord | None = field(default=None, repr=False)
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval with reciprocal-rank fusion and intent-aware boosts.
+
+    Args:
+        index: the Index to search.
+        k: passages returned by default.
+        candidates: passages taken from each side before fusion.
+    """
+
+    def __init__(self, index: Index, k: int = 5, candidates: int = CANDIDATES):
+        self.index = index
+        self.k = k
+        self.candidates = candidates
+
+    def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None,
+                 intent: Intent | None = None) -> list[Retrieved]:
+        """The best k passages for a query, best first."""
+        filters = filters or Filters()
+        intent = intent or detect_intent(query)
+        manifest = self.index.refresh()
+        allowed = filters.doc_ids(manifest)
+        if allowed is not None and not allowed:
+            return []
+        dense = self._dense(query, filters, allowed)
+        keyword = self.index.keyword.search(query, self.candidates, doc_ids=allowed,
+                                            section_kinds=filters.section_kinds or None)
+        fused = self._fuse(dense, keyword, intent)
+        for item in fused:
+            item.doc = manifest.get(item.passage.doc_id)
+        return fused[: k or self.k]
+
+    def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
+        clauses = []
+        if allowed is not None:
+            clauses.append({"doc_id": {"$in": sorted(allowed)}})
+        if filters.section_kinds:
+            clauses.append({"section_kind": {"$in": list(filters.section_kinds)}})
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        vector = self.index.embedder.embed_query(query)
+        hits = self.index.store.query(vector, self.candidates, where=where, live=self.index.live)
+        return [(h.passage, h.score) for h in hits]
+
+    def _fuse(self, dense: list[tuple[Passage, float]], keyword: list[tuple[str, float]],
+              intent: Intent) -> list[Retrieved]:
+        items: dict[str, Retrieved] = {}
+        for rank, (passage, sim) in enumerate(dense, 1):
+            items[passage.id] = Retrieved(passage, 1.0 / (RRF_K + rank), dense=sim, dense_rank=rank)
+        missing = [pid for pid, _ in keyword if pid not in items]
+        fetched = {p.id: p for p in self.index.store.get(missing)}
+        for rank, (pid, score) in enumerate(keyword, 1):
+            item = items.get(pid)
+            if item is None:
+                if pid not in fetched:
+                    continue  # keyword index ahead of or behind Chroma for a moment; skip, never invent
+                item = items[pid] = Retrieved(fetched[pid], 0.0)
+            item.score += 1.0 / (RRF_K + rank)
+            item.keyword, item.keyword_rank = score, rank
+        for item in items.values():
+            item.score *= _boost(item.passage, intent)
+        return sorted(items.values(), key=lambda r: r.score, reverse=True)
+
+
+def _boost(passage: Passage, intent: Intent) -> float:
+    """Multiplicative intent boosts; values chosen on the seed questions (see bench/quality.py)."""
+    factor = 1.0
+    if intent.recommendation and (passage.section_kind == "recommendation"
+                                  or _RECOMMEND_SENTENCE.search(passage.text)):
+        factor *= 1.5
+    if intent.numeric and _HAS_NUMBER.search(passage.text):
+        factor *= 1.2
+    return factor
+
+
+class LangChainRetriever(BaseRetriever):
+    """The hybrid retriever behind LangChain's retriever interface, for use in any chain.
+
+    Each Document's metadata carries the passage id, citation label, paragraph, page, section kind and score.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    hybrid: Any
+    filters: Any = None
+    k: int = 5
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                ) -> list[Document]:
+        results = self.hybrid.retrieve(query, self.filters, self.k)
+        return [Document(page_content=r.passage.text, id=r.passage.id, metadata={
+            "id": r.passage.id, "doc_id": r.passage.doc_id, "label": r.passage.label,
+            "paragraph": r.passage.paragraph, "page": r.passage.page, "section_kind": r.passage.section_kind,
+            "file_name": r.doc.meta.file_name if r.doc else "", "score": r.score}) for r in results]

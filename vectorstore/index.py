@@ -1,0 +1,106 @@
+"""The index: dense store + keyword index + embedder, kept consistent.
+
+`Index` is what the retriever and the indexer share. It never reads settings; the caller passes plain values.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from ingest.types import Passage
+from vectorstore.embeddings import Embedder
+from vectorstore.keyword import KeywordIndex
+from vectorstore.store import DocRecord, PassageStore
+
+log = logging.getLogger(__name__)
+
+
+class Index:
+    """Dense + keyword index over one corpus.
+
+    Args:
+        client: a chromadb client.
+        keyword_path: the SQLite file of the keyword index (":memory:" in tests).
+        embedder: an Embedder, or a zero-argument factory so the model loads only when first needed
+            (an unchanged re-ingest never loads it).
+        embedder_name: needed when embedder is a factory; names the collections.
+        prefix: collection name prefix.
+        sync_seconds: how often keyword_sync() re-reads the manifest (other processes may write).
+    """
+
+    def __init__(self, client: Any, keyword_path: str | Path, embedder: Embedder | Callable[[], Embedder],
+                 embedder_name: str | None = None, prefix: str = "hrqa", sync_seconds: float = 2.0):
+        name = embedder_name or getattr(embedder, "name")
+        self.store = PassageStore(client, name, prefix)
+        self.keyword = KeywordIndex(keyword_path)
+        is_model = hasattr(embedder, "embed_query")
+        self._embedder: Embedder | None = embedder if is_model else None
+        self._factory = None if is_model else embedder
+        self._sync_seconds = sync_seconds
+        self._last_sync = 0.0
+        self._live: dict[str, str] = {}
+        self._manifest: dict[str, DocRecord] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = self._factory()
+        return self._embedder
+
+    def refresh(self, force: bool = False) -> dict[str, DocRecord]:
+        """Re-read the manifest (at most every sync_seconds unless forced) and sync the keyword index."""
+        now = time.monotonic()
+        if force or now - self._last_sync >= self._sync_seconds or not self._manifest:
+            manifest = self.store.manifest()
+            live = {doc_id: rec.version for doc_id, rec in manifest.items()}
+            changed = self.keyword.sync(live, self.store.passages_of)
+            if changed:
+                log.info("keyword index: %d documents synced", changed)
+            self._manifest, self._live, self._last_sync = manifest, live, now
+        return self._manifest
+
+    @property
+    def live(self) -> dict[str, str]:
+        """doc_id -> version of every committed document (as of the last refresh)."""
+        self.refresh()
+        return self._live
+
+    def documents(self) -> list[DocRecord]:
+        return sorted(self.refresh(force=True).values(), key=lambda r: r.meta.file_name)
+
+    def find_document(self, key: str) -> DocRecord | None:
+        """A document by id or file name."""
+        for rec in self.refresh(force=True).values():
+            if key in (rec.meta.doc_id, rec.meta.file_name):
+                return rec
+        return None
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document from both indexes; False when it was not there."""
+        if self.store.document(doc_id) is None:
+            return False
+        self.store.delete_document(doc_id)
+        self.keyword.remove_document(doc_id)
+        self.refresh(force=True)
+        return True
+
+    def passage(self, passage_id: str) -> Passage | None:
+        got = self.store.get([passage_id])
+        return got[0] if got else None
+
+    def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
+        """The passage with up to `before`/`after` passages around it, in reading order."""
+        rec = self.refresh().get(passage.doc_id)
+        if rec is None:
+            return [passage]
+        doc = self.store.passages_of(passage.doc_id, rec.version)
+        pos = next((i for i, p in enumerate(doc) if p.id == passage.id), None)
+        if pos is None:
+            return [passage]
+        return doc[max(0, pos - before) : pos + after + 1]

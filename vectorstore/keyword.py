@@ -1,0 +1,151 @@
+"""Keyword (BM25) index over passages: SQLite FTS5, a cache derived from the Chroma manifest.
+
+Chroma is the source of truth. This index records which (doc_id, version) it holds and `sync()` brings it in
+line with the manifest: documents added or changed by any process (this one, another app process, an ingest
+against a shared Chroma server) are fetched from Chroma, removed ones dropped. So the keyword side can never
+disagree with the dense side for longer than one sync, and a lost or corrupt index file is rebuilt by a sync.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ingest.types import Passage
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    text, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+# Function words carry no evidence; dropping them keeps BM25 from rewarding "the" and "of".
+STOPWORDS = frozenset(
+    """a an and are as at be been by can could did do does for from had has have how i in is it its of on or
+    our that the their them there these they this to was were what when where which who whom whose why will
+    with would about into than then also any all its it's s you your we us he she his her
+    и в во на с со по о об для что как какие какой которые это к из у же ли не""".split()
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def query_terms(text: str) -> list[str]:
+    """Content words of a query, lower-cased, stopwords removed, order kept, duplicates dropped."""
+    seen: dict[str, None] = {}
+    for tok in _TOKEN.findall(text.lower()):
+        if tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
+            seen.setdefault(tok, None)
+    return list(seen)
+
+
+class KeywordIndex:
+    """BM25 search over passage text with optional document and section-kind filters.
+
+    Args:
+        path: the SQLite file; ":memory:" for tests.
+    """
+
+    def __init__(self, path: str | Path):
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.executescript(_SCHEMA)
+
+    def versions(self) -> dict[str, str]:
+        """The (doc_id -> version) this index currently holds."""
+        with self._lock:
+            return dict(self._conn.execute("SELECT doc_id, version FROM docs").fetchall())
+
+    def replace_document(self, doc_id: str, version: str, passages: Sequence[Passage]) -> None:
+        """Swap a document's passages in one transaction."""
+        rows = [(p.text, p.id, p.doc_id, p.section_kind) for p in passages]
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
+            self._conn.executemany("INSERT INTO fts (text, id, doc_id, section_kind) VALUES (?, ?, ?, ?)", rows)
+            self._conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
+
+    def remove_document(self, doc_id: str) -> None:
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
+            self._conn.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
+
+    def sync(self, live: dict[str, str], fetch: "callable") -> int:
+        """Make the index hold exactly the live (doc_id -> version) documents.
+
+        Args:
+            live: the manifest's versions.
+            fetch: fetch(doc_id, version) -> passages of that document version (from Chroma).
+
+        Returns:
+            how many documents were added, replaced or removed.
+        """
+        held = self.versions()
+        changed = 0
+        for doc_id in held.keys() - live.keys():
+            self.remove_document(doc_id)
+            changed += 1
+        for doc_id, version in live.items():
+            if held.get(doc_id) != version:
+                self.replace_document(doc_id, version, fetch(doc_id, version))
+                changed += 1
+        return changed
+
+    def search(self, query: str, n: int, doc_ids: Iterable[str] | None = None,
+               section_kinds: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """Passage ids with BM25 scores (higher is better), best first.
+
+        Args:
+            query: free text; content words are OR-ed.
+            n: how many results at most.
+            doc_ids / section_kinds: restrict to these when given.
+        """
+        terms = query_terms(query)
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        sql = "SELECT id, -bm25(fts) AS score FROM fts WHERE fts MATCH ?"
+        params: list = [match]
+        for column, values in (("doc_id", doc_ids), ("section_kind", section_kinds)):
+            if values is not None:
+                values = list(values)
+                sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
+                params.extend(values)
+        sql += " ORDER BY bm25(fts) LIMIT ?"
+        params.append(n)
+        with self._lock:
+            try:
+                return [(pid, float(score)) for pid, score in self._conn.execute(sql, params)]
+            except sqlite3.OperationalError as exc:
+                log.warning("keyword search failed for %r: %s", query, exc)
+                return []
+
+    def doc_freq(self, prefixes: Iterable[str]) -> dict[str, int]:
+        """How many passages contain a token starting with each prefix (for IDF weights)."""
+        out = {}
+        with self._lock:
+            for prefix in prefixes:
+                clean = re.sub(r"\W", "", prefix)
+                if not clean:
+                    out[prefix] = 0
+                    continue
+                row = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (f'"{clean}"*',))
+                out[prefix] = row.fetchone()[0]
+        return out
+
+    def count(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT count(*) FROM fts").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
