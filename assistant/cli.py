@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
 
+    p = command("backup", _backup, "Save the whole index (passages, vectors, manifest) to one .jsonl.gz file.")
+    p.add_argument("dest")
+
+    p = command("restore", _restore, "Load a backup made by 'hrqa backup' into the index.")
+    p.add_argument("src")
+
     p = command("serve", _serve, "Start the chat web app.")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -188,6 +194,24 @@ def _eval(args) -> int:
 
 def _fmt(value) -> str:
     return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+def _backup(args) -> int:
+    from assistant import factory
+    from vectorstore.backup import backup
+
+    counts = backup(factory.open_index(_settings(args)), args.dest)
+    print(f"backed up {counts['documents']} documents, {counts['passages']} passages to {args.dest}")
+    return 0
+
+
+def _restore(args) -> int:
+    from assistant import factory
+    from vectorstore.backup import restore
+
+    counts = restore(factory.open_index(_settings(args)), args.src)
+    print(f"restored {counts['documents']} documents, {counts['passages']} passages from {args.src}")
+    return 0
 
 
 def _serve(args) -> int:

@@ -60,6 +60,7 @@ class PassageStore:
 
     def __init__(self, client: Any, embedder_name: str, prefix: str = "hrqa"):
         self.client = client
+        self.embedder_name = embedder_name
         try:
             self._passages = client.get_or_create_collection(
                 f"{prefix}-passages-{embedder_name}",
@@ -162,6 +163,29 @@ class PassageStore:
 
     def count(self) -> int:
         return self._passages.count()
+
+    def iter_records(self, which: str) -> Iterable[dict]:
+        """Raw records of "passages" or "documents" (id, embedding, document, metadata), for backups."""
+        collection = self._collection(which)
+        offset = 0
+        while True:
+            page = collection.get(include=["embeddings", "documents", "metadatas"], limit=_READ_PAGE, offset=offset)
+            for i, pid in enumerate(page["ids"]):
+                yield {"id": pid, "embedding": [float(x) for x in page["embeddings"][i]],
+                       "document": page["documents"][i], "metadata": page["metadatas"][i]}
+            if len(page["ids"]) < _READ_PAGE:
+                return
+            offset += _READ_PAGE
+
+    def put_records(self, which: str, records: Sequence[dict]) -> None:
+        """Upsert raw records as produced by iter_records."""
+        if records:
+            self._collection(which).upsert(
+                ids=[r["id"] for r in records], embeddings=[r["embedding"] for r in records],
+                documents=[r["document"] for r in records], metadatas=[r["metadata"] for r in records])
+
+    def _collection(self, which: str) -> Any:
+        return {"passages": self._passages, "documents": self._docs}[which]
 
     def _iter_passage_meta(self) -> Iterable[tuple[str, dict]]:
         offset = 0
