@@ -1,0 +1,267 @@
+"""Read a file from disk into a RawDocument: the only module in ingest/ that does I/O.
+
+Every failure becomes an IngestError naming the file and what to do, so one bad file never stops a batch
+and never turns into an empty document that would silently index nothing.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bs4 import BeautifulSoup
+from bs4.element import PreformattedString
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError
+
+from ingest.errors import IngestError
+from ingest.types import Page, RawDocument
+
+if TYPE_CHECKING:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+logger = logging.getLogger(__name__)
+
+# Extension -> RawDocument.source_format.
+_FORMATS = {".txt": "txt", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
+SUPPORTED_EXTENSIONS = tuple(_FORMATS)
+
+# UTF-32 BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Above this share of control characters a "text" file is really binary (real text has ~0).
+_MAX_CONTROL_RATIO = 0.05
+# cp1251 is accepted only when words containing Cyrillic are (almost) all-Cyrillic: Latin-1 accents decoded
+# as cp1251 give mixed words such as "cafй", genuine Russian gives whole Cyrillic words.
+_MIN_PURE_CYRILLIC_WORDS = 0.8
+# HTML elements that are page chrome or code, never document text.
+_DROP_TAGS = ("script", "style", "nav", "noscript", "template", "head", "iframe", "svg")
+# Site banners and footers; inside an <article> or <main> they hold the article's own title and byline.
+_CHROME_TAGS = ("header", "footer")
+_PARAGRAPH_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl")
+_LINE_TAGS = ("div", "section", "article", "main", "aside", "tr", "dt", "dd", "figcaption", "address", "caption")
+
+
+def read_file(path: str | Path) -> RawDocument:
+    """Read a supported file into pages of raw text.
+
+    Args:
+        path: a .txt, .md, .pdf, .html, .htm or .docx file.
+
+    Returns:
+        The document's text: one Page per PDF page (numbered from 1), a single unnumbered Page otherwise.
+
+    Raises:
+        IngestError: the path is missing, a directory or unreadable; the type is unsupported; the file is
+            empty, binary, corrupt, encrypted, or has no extractable text.
+    """
+    p = Path(path)
+    where = str(path)
+    _require_file(p, where)
+    fmt = _FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        supported = ", ".join(SUPPORTED_EXTENSIONS)
+        raise IngestError(where, f"unsupported file type '{p.suffix or p.name}'; supported: {supported}")
+    data = _read_bytes(p, where)
+    if not data:
+        raise IngestError(where, "empty file")
+    if fmt == "pdf":
+        pages = _pdf_pages(data, where)
+    elif fmt == "docx":
+        pages = (Page(_docx_text(data, where)),)
+    elif fmt == "html":
+        pages = (Page(_html_text(decode_text(data, where))),)
+    else:
+        pages = (Page(decode_text(data, where)),)
+    if not any(page.text.strip() for page in pages):
+        reason = "no extractable text (scanned PDF?)" if fmt == "pdf" else "no text content"
+        raise IngestError(where, reason)
+    return RawDocument(path=where, file_name=p.name, source_format=fmt, pages=pages)
+
+
+def content_hash(path: str | Path) -> str:
+    """Hash a file's bytes, so a changed file is re-ingested and an unchanged one is skipped.
+
+    Args:
+        path: the file to hash.
+
+    Returns:
+        The sha256 hex digest of the file's bytes.
+
+    Raises:
+        IngestError: the file cannot be read.
+    """
+    return hashlib.sha256(_read_bytes(Path(path), str(path))).hexdigest()
+
+
+def decode_text(data: bytes, path: str = "<bytes>") -> str:
+    """Decode text bytes: BOM, then UTF-8, then cp1251 when it looks Cyrillic, then cp1252 / Latin-1.
+
+    Args:
+        data: the raw bytes.
+        path: used in error messages only.
+
+    Returns:
+        The text with newlines normalised to "\\n" and no BOM.
+
+    Raises:
+        IngestError: the bytes are binary, not text.
+    """
+    text = _decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if _looks_binary(text):
+        raise IngestError(path, "binary content, not text")
+    return text
+
+
+def _decode(data: bytes) -> str:
+    """Pick an encoding; never raises (Latin-1 decodes any byte string)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    for encoding in ("utf-8", "cp1251", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "cp1251" or _looks_cyrillic(text):
+            if encoding != "utf-8":
+                logger.info("decoded legacy text as %s", encoding)
+            return text
+    return data.decode("latin-1")
+
+
+def _looks_cyrillic(text: str) -> bool:
+    """True when words with Cyrillic letters are whole Cyrillic words, as in real Russian text."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if any("\u0400" <= c <= "\u04ff" for c in w)]
+    if not words:
+        return False
+    pure = sum(all("\u0400" <= c <= "\u04ff" for c in w) for w in words)
+    return pure / len(words) >= _MIN_PURE_CYRILLIC_WORDS
+
+
+def _looks_binary(text: str) -> bool:
+    """True for NULs or many control characters, which text files do not contain."""
+    if "\x00" in text:
+        return True
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\f\v")
+    return controls > _MAX_CONTROL_RATIO * max(len(text), 1)
+
+
+def _require_file(p: Path, where: str) -> None:
+    """Fail early, with a plain reason, for paths that are not readable files."""
+    if p.is_dir():
+        raise IngestError(where, "is a directory, not a file")
+    if not p.exists():
+        raise IngestError(where, "file not found; check the path")
+
+
+def _read_bytes(p: Path, where: str) -> bytes:
+    """Read a file's bytes, turning OS errors into IngestError with a hint."""
+    _require_file(p, where)
+    try:
+        return p.read_bytes()
+    except PermissionError as exc:
+        raise IngestError(where, "permission denied; check the file's read permissions") from exc
+    except OSError as exc:
+        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def _pdf_pages(data: bytes, path: str) -> tuple[Page, ...]:
+    """Extract text page by page; page numbers are 1-based so citations match the PDF viewer."""
+    reader = _open_pdf(data, path)
+    try:
+        pdf_pages = list(reader.pages)
+    except Exception as exc:  # noqa: BLE001 - a broken page tree surfaces only when pages are listed
+        raise IngestError(path, f"not a readable PDF: {exc}") from exc
+    pages = []
+    for number, page in enumerate(pdf_pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken content streams
+            raise IngestError(path, f"not a readable PDF: page {number}: {exc}") from exc
+        pages.append(Page(text.replace("\r\n", "\n").replace("\r", "\n"), number))
+    if not pages:
+        raise IngestError(path, "not a readable PDF: it has no pages")
+    return tuple(pages)
+
+
+def _open_pdf(data: bytes, path: str) -> PdfReader:
+    """Open a PDF, decrypting it when the user password is empty (permission-only encryption)."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+    except Exception as exc:  # noqa: BLE001 - corrupt files make pypdf raise anything, KeyError to PdfReadError
+        raise IngestError(path, f"not a readable PDF: {exc}") from exc
+    if encrypted:
+        try:
+            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except DependencyError as exc:
+            raise IngestError(path, "encrypted PDF (AES needs the 'cryptography' package); decrypt it first") from exc
+        except Exception as exc:  # noqa: BLE001 - broken encryption dictionaries
+            raise IngestError(path, f"encrypted PDF; decrypt it first ({exc})") from exc
+        if not opened:
+            raise IngestError(path, "encrypted PDF; decrypt it first")
+    return reader
+
+
+def _docx_text(data: bytes, path: str) -> str:
+    """Paragraphs and table cells in body order, one per line, blank line between paragraphs."""
+    import docx  # imported here: python-docx is only needed for .docx files
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = [_docx_block(item) for item in document.iter_inner_content()]
+    except Exception as exc:  # noqa: BLE001 - zip, XML and package errors from a damaged file
+        raise IngestError(path, f"not a readable DOCX: {exc}") from exc
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _docx_block(item: DocxParagraph | Table) -> str:
+    """One paragraph as a line (list items get a bullet), or a table as one line per cell."""
+    if hasattr(item, "rows"):  # a Table
+        cells = (cell.text.strip() for row in item.rows for cell in row.cells)
+        return "\n".join(dict.fromkeys(c for c in cells if c))  # merged cells repeat their text
+    text = item.text.strip()
+    style = item.style.name if item.style is not None else ""
+    return f"• {text}" if text and style.startswith("List") else text
+
+
+def _html_text(markup: str) -> str:
+    """Visible text of an HTML page as lines: one per paragraph, heading or list item."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_CHROME_TAGS):
+        if tag.find_parent(("article", "main")) is None:
+            tag.decompose()
+    # Comments, the doctype and processing instructions are strings to bs4, but not visible text.
+    for special in soup.find_all(string=lambda s: isinstance(s, PreformattedString)):
+        special.extract()
+    for string in soup.find_all(string=True):
+        if string.find_parent("pre") is None:
+            string.replace_with(re.sub(r"\s+", " ", string))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_PARAGRAPH_TAGS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    for tag in soup.find_all(_LINE_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for tag in soup.find_all("li"):
+        tag.insert_before("\n• ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in soup.get_text().split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
