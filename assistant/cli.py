@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
 
+    p = command("recommendations", _recommendations,
+                "List every recommendation with its themes, groups and the State's response; filter and export.")
+    p.add_argument("--theme", help="theme id or label (see the error message for the list)")
+    p.add_argument("--group", help="affected group id or label")
+    p.add_argument("--doc", help="document file name, id or part of its title")
+    p.add_argument("--query", help="free text, ranked by word overlap and meaning")
+    p.add_argument("--status", choices=["supported", "noted", "none"], help="response status")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write the items as CSV to FILE ('-' for stdout)")
+    out.add_argument("--json", action="store_true")
+
     p = command("backup", _backup, "Save the whole index (passages, vectors, manifest) to one .jsonl.gz file.")
     p.add_argument("dest")
 
@@ -194,6 +205,27 @@ def _eval(args) -> int:
 
 def _fmt(value) -> str:
     return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+def _recommendations(args) -> int:
+    from assistant import factory
+    from assistant.recommendations import RecommendationExplorer, items_text
+
+    explorer = RecommendationExplorer(factory.open_index(_settings(args)))
+    items = explorer.filter(theme=args.theme, group=args.group, doc=args.doc, query=args.query, status=args.status)
+    if args.csv:
+        text = explorer.to_csv(items)
+        if args.csv == "-":
+            sys.stdout.write(text)
+        else:
+            with open(args.csv, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            print(f"wrote {len(items)} recommendations to {args.csv}")
+    elif args.json:
+        print(explorer.to_json(items))
+    else:
+        print(items_text(items))
+    return 0
 
 
 def _backup(args) -> int:

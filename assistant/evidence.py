@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from ingest.chunk import sentences
 from vectorstore.keyword import query_terms
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“‘(]?[A-ZА-ЯЁÀ-Ý0-9•])")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 # Words that say what kind of answer is wanted, not what it is about; they must not count as evidence.
 QUESTION_WORDS = frozenset(
@@ -43,9 +43,8 @@ def text_stems(text: str) -> set[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage (bullets and ';'-separated items count as sentences)."""
-    parts = [s.strip() for s in _SENTENCE_END.split(text)]
-    return [p for p in parts if p]
+    """Sentences of a passage; each bullet line counts as a sentence ("No. 43" does not end one)."""
+    return [s for line in re.split(r"\n(?=\s*•)", text) for s in sentences(line)]
 
 
 @dataclass(frozen=True)

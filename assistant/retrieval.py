@@ -5,6 +5,7 @@ manifest, so both sides filter identically; section kind filters on the passage 
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -15,12 +16,18 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from ingest.errors import ConfigError
+from ingest.ids import passage_id
 from ingest.types import Passage
 from vectorstore.index import Index
 from vectorstore.store import DocRecord
 
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 CANDIDATES = 40  # per side, before fusion
+# A paragraph continues its neighbour's topic ("Also, she focused on ..."): the top passages lend this share
+# of their score to the paragraphs right before and after them in the same article. Measured on the seed
+# questions with bench/quality.py; 0 disables it.
+NEIGHBOUR_SHARE = float(os.environ.get("HRQA_NEIGHBOUR_SHARE", "0.85"))
+SPREAD_FROM = 5  # how many top passages lend score
 
 _RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
 _NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
@@ -162,7 +169,7 @@ class HybridRetriever:
         dense = self._dense(query, filters, allowed)
         keyword = self.index.keyword.search(query, self.candidates, doc_ids=allowed,
                                             section_kinds=filters.section_kinds or None)
-        fused = self._fuse(dense, keyword, intent)
+        fused = self._spread(self._fuse(dense, keyword, intent), manifest, filters)
         for item in fused:
             item.doc = manifest.get(item.passage.doc_id)
         return fused[: k or self.k]
@@ -196,6 +203,30 @@ class HybridRetriever:
         for item in items.values():
             item.score *= _boost(item.passage, intent)
         return sorted(items.values(), key=lambda r: r.score, reverse=True)
+
+
+    def _spread(self, ranked: list[Retrieved], manifest: Mapping[str, DocRecord],
+                filters: Filters) -> list[Retrieved]:
+        """Let the top passages lift their neighbours in the same article (see NEIGHBOUR_SHARE)."""
+        if NEIGHBOUR_SHARE <= 0 or not ranked:
+            return ranked
+        by_id = {r.passage.id: r for r in ranked}
+        wanted = {}
+        for item in ranked[:SPREAD_FROM]:
+            rec = manifest.get(item.passage.doc_id)
+            for ordinal in (item.passage.ordinal - 1, item.passage.ordinal + 1):
+                if rec is not None and ordinal >= 0:
+                    wanted[passage_id(item.passage.doc_id, rec.version, ordinal)] = item
+        fetched = {p.id: p for p in self.index.store.get([i for i in wanted if i not in by_id])}
+        for pid, source in wanted.items():
+            neighbour = by_id.get(pid) or (Retrieved(fetched[pid], 0.0) if pid in fetched else None)
+            if neighbour is None or neighbour.passage.article_index != source.passage.article_index:
+                continue
+            if filters.section_kinds and neighbour.passage.section_kind not in filters.section_kinds:
+                continue
+            neighbour.score = max(neighbour.score, NEIGHBOUR_SHARE * source.score)
+            by_id[pid] = neighbour
+        return sorted(by_id.values(), key=lambda r: r.score, reverse=True)
 
 
 def _boost(passage: Passage, intent: Intent) -> float:

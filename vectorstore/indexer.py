@@ -29,6 +29,10 @@ from ingest.types import ParsedDocument
 from vectorstore.embeddings import embed_in_batches
 from vectorstore.index import Index
 from vectorstore.store import DocRecord, version_of
+from vectorstore.text import embedding_text
+
+# Bump when what is embedded or stored for a passage changes (not the parser: that is PARSER_VERSION).
+INDEX_FORMAT = "2"
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +174,7 @@ class Indexer:
 
     def _write(self, parsed: ParsedDocument, path: Path, content_hash: str) -> None:
         version = version_of(content_hash)
-        texts = [p.text for p in parsed.passages]
+        texts = [embedding_text(p) for p in parsed.passages]
         vectors = self._embed(texts, path.name)
         store = self.index.store
         store.add_passages(parsed.passages, vectors, version, parsed.meta)
@@ -210,7 +214,7 @@ def _version_hash(file_digest: str, overrides: Mapping[str, str] | None, max_cha
     Hashing bytes (not extracted text) lets an unchanged file be skipped without opening it; including
     PARSER_VERSION makes a parser change re-index everything once.
     """
-    h = hashlib.sha256(f"{file_digest}|{PARSER_VERSION}|{max_chars}".encode())
+    h = hashlib.sha256(f"{file_digest}|{PARSER_VERSION}|{INDEX_FORMAT}|{max_chars}".encode())
     for key, value in sorted((overrides or {}).items()):
         h.update(f"|{key}={value}".encode())
     return h.hexdigest()

@@ -15,16 +15,21 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ingest.types import Passage
+from vectorstore.text import context_of
 
 log = logging.getLogger(__name__)
 
+_SCHEMA_VERSION = 2  # bump when the tables change: the file is a cache, an old one is simply rebuilt
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    text, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED,
+    text, context, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
+# BM25 column weights: a word in the paragraph counts fully, one in its heading or article title less,
+# because the heading is shared by every paragraph under it.
+_BM25 = "bm25(fts, 1.0, 0.35)"
 
 # Function words carry no evidence; dropping them keeps BM25 from rewarding "the" and "of".
 STOPWORDS = frozenset(
@@ -59,7 +64,10 @@ class KeywordIndex:
         self._lock = threading.Lock()
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
+            if self._conn.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
+                self._conn.executescript("DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs;")
             self._conn.executescript(_SCHEMA)
+            self._conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
     def versions(self) -> dict[str, str]:
         """The (doc_id -> version) this index currently holds."""
@@ -68,10 +76,10 @@ class KeywordIndex:
 
     def replace_document(self, doc_id: str, version: str, passages: Sequence[Passage]) -> None:
         """Swap a document's passages in one transaction."""
-        rows = [(p.text, p.id, p.doc_id, p.section_kind) for p in passages]
+        rows = [(p.text, context_of(p), p.id, p.doc_id, p.section_kind) for p in passages]
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-            self._conn.executemany("INSERT INTO fts (text, id, doc_id, section_kind) VALUES (?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind) VALUES (?, ?, ?, ?, ?)", rows)
             self._conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
 
     def remove_document(self, doc_id: str) -> None:
@@ -113,14 +121,14 @@ class KeywordIndex:
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-        sql = "SELECT id, -bm25(fts) AS score FROM fts WHERE fts MATCH ?"
+        sql = f"SELECT id, -{_BM25} AS score FROM fts WHERE fts MATCH ?"
         params: list = [match]
         for column, values in (("doc_id", doc_ids), ("section_kind", section_kinds)):
             if values is not None:
                 values = list(values)
                 sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
                 params.extend(values)
-        sql += " ORDER BY bm25(fts) LIMIT ?"
+        sql += f" ORDER BY {_BM25} LIMIT ?"
         params.append(n)
         with self._lock:
             try:
