@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
-from assistant.evidence import content_stems, idf_weights, support, years_missing
+from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, years_missing
 from assistant.retrieval import Filters, HybridRetriever, Intent, Retrieved, detect_intent
 from assistant.types import Answer, Event
 from vectorstore.index import Index
@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 REFUSAL_TEXT = "The documents do not cover this question."
 COMPOSE_POOL = 10  # passages the answer may draw on; the top k of them are returned as `passages`
+# A question about something the corpus never names ("annual budget") is refused unless the passages
+# cover most of the rest of it (a synonym the documents use instead would show up as high coverage).
+UNKNOWN_FOCUS_COVERAGE = 0.6
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Assistant:
         llm_timeout: seconds before an LLM answer is abandoned for the extractive one.
     """
 
-    def __init__(self, index: Index, chat_model: Any = None, k: int = 5, min_coverage: float = 0.35,
+    def __init__(self, index: Index, chat_model: Any = None, k: int = 5, min_coverage: float = 0.4,
                  min_dense: float = 0.25, llm_timeout: float = 60.0):
         self.index = index
         self.retriever = HybridRetriever(index, k=k)
@@ -86,10 +89,10 @@ class Assistant:
         standalone = self._standalone(question, history)
         yield Event("status", "Searching the documents…")
         intent = detect_intent(standalone)
-        pool = self.retriever.retrieve(standalone, filters, k=max(k, COMPOSE_POOL), intent=intent)
-        stems = content_stems(standalone)
-        weights = self._weights(stems)
-        evidence = self.assess(standalone, pool, stems, weights)
+        terms = query_terms_for(standalone, self.index.keyword)
+        pool = self.retriever.retrieve(standalone, filters, k=max(k, COMPOSE_POOL), intent=intent, terms=terms)
+        stems, weights = terms.stems, terms.weights
+        evidence = self.assess(standalone, pool, terms)
         answer = Answer(question=question, text="", passages=pool[:k], standalone=standalone)
         if not evidence.answerable:
             answer.text, answer.answerable = REFUSAL_TEXT, False
@@ -106,26 +109,42 @@ class Assistant:
         _include_cited(answer, pool)
         yield from self._finish(answer, started)
 
-    def assess(self, question: str, pool: Sequence[Retrieved], stems: Sequence[str],
-               weights: dict[str, float]) -> Evidence:
+    def assess(self, question: str, pool: Sequence[Retrieved], terms: QueryTerms) -> Evidence:
         """Decide whether the retrieved passages can answer the question."""
         if not pool:
             return Evidence(0.0, 0.0, ("nothing was retrieved",))
         top = pool[:3]
+        stems, weights = terms.stems, terms.weights
         coverage = max(support(stems, r.passage.text, weights).coverage for r in top) if stems else 0.0
         dense = max(r.dense for r in top)
         reasons = []
         if stems and coverage < self.min_coverage:
             reasons.append(f"the best passages cover {coverage:.0%} of the question's terms")
+        unknown = [s for s in terms.focus if terms.doc_freq.get(s, 0) == 0]
+        if unknown and coverage < UNKNOWN_FOCUS_COVERAGE:
+            reasons.append(f"the documents never mention what the question asks about ({', '.join(unknown)}…)")
+        elif not any(self._about(question, r, terms) for r in top):
+            names = [*question_entities(question).values(), *(terms.words.get(f, f) for f in terms.focus)]
+            reasons.append(f"no retrieved text is about everything the question names ({', '.join(names)})")
         if dense < self.min_dense:
             reasons.append(f"the best passage is only {dense:.2f} similar to the question")
         if all(years_missing(question, r.passage.text) for r in top):
             reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, top[0].passage.text))}")
         return Evidence(coverage, dense, tuple(reasons))
 
-    def _weights(self, stems: Sequence[str]) -> dict[str, float]:
-        keyword = self.index.keyword
-        return idf_weights(stems, keyword.doc_freq(stems), keyword.count())
+    def _about(self, question: str, item: Retrieved, terms: QueryTerms) -> bool:
+        """Whether the passage's article (or document) names every entity of the question and, when the
+        question has a focus ("annual budget"), at least one focus word: budget figures from a text about NGO
+        subsidies do not answer a question about the Ombudsman's budget."""
+        p = item.passage
+        entities = question_entities(question)
+        if item.doc is not None:  # a name in the document's title or country list covers every article
+            known = " ".join([item.doc.meta.title, *item.doc.meta.countries]).lower()
+            entities = {k: w for k, w in entities.items() if k not in known}
+        if self.index.keyword.absent(p.doc_id, p.article_index, entities):
+            return False
+        focus = {f: terms.words.get(f, f) for f in terms.focus}
+        return not focus or len(self.index.keyword.absent(p.doc_id, p.article_index, focus)) < len(focus)
 
     def _standalone(self, question: str, history: Sequence | None) -> str:
         rewritten = followup.rewrite(question, history)

@@ -17,8 +17,11 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 QUESTION_WORDS = frozenset(
     """many much number kind kinds sort type types according say says said describe describes
     mention mentions document documents assessment report recommend recommendation recommendations
-    recommended concern concerns concerning regarding does did do get got""".split()
+    recommended concern concerns concerning regarding does did do get got share percentage proportion
+    amount total""".split()
 )
+_ENTITY = re.compile(r"\b[A-Z][\w-]{3,}")
+_NOT_ENTITIES = frozenset("which what who when where how why with does did were was have has from into".split())
 
 
 def stem(token: str) -> str:
@@ -36,6 +39,55 @@ def stem(token: str) -> str:
 def content_stems(text: str) -> list[str]:
     """Stems of a question's content words, question words removed."""
     return [stem(t) for t in query_terms(text) if t not in QUESTION_WORDS]
+
+
+_AUX = frozenset("is are was were did does do has have had can could should will would may might must the a an "
+                 "of".split())
+_STOP_FOCUS = frozenset("with in on at for from to by about between during after before under into".split())
+_FOCUS_START = re.compile(r"^\s*(?:(?:with|in|for|from|to|by|of|on)\s+)?(?:which|what|how many|how much)\s+(.*)", re.I)
+FOCUS_WEIGHT = 2.0  # the words a wh-question asks about ("which Russian official") count double
+MAX_FOCUS_WORDS = 2
+
+
+def focus_stems(question: str) -> list[str]:
+    """Stems of the question's focus: the words right after which/what/how many, up to a preposition.
+
+    "What is the annual budget of ..." -> annual, budget; "Which Russian official attended ..." -> russian,
+    offici. Question words ("recommendations", "kinds") are not focus.
+    """
+    match = _FOCUS_START.match(question)
+    if not match:
+        return []
+    words: list[str] = []
+    for token in re.findall(r"[\w'-]+", match.group(1).lower()):
+        if token in _STOP_FOCUS or (words and token in _AUX) or len(words) >= MAX_FOCUS_WORDS:
+            break
+        if token not in _AUX and token not in QUESTION_WORDS:
+            words.append(token)
+    return [stem(w) for w in words]
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """A question's content stems, their weights (IDF, focus doubled), the focus, and corpus frequencies."""
+
+    stems: tuple[str, ...]
+    weights: Mapping[str, float]
+    focus: tuple[str, ...]
+    doc_freq: Mapping[str, int]
+    words: Mapping[str, str]  # stem -> a question word it came from
+
+
+def query_terms_for(question: str, keyword_index) -> QueryTerms:
+    """Compute a question's weighted terms against a keyword index (anything with doc_freq() and count())."""
+    words = {stem(w): w for w in reversed(query_terms(question)) if w not in QUESTION_WORDS}
+    stems = tuple(dict.fromkeys(content_stems(question)))
+    doc_freq = keyword_index.doc_freq({s: words.get(s, s) for s in stems})
+    weights = idf_weights(stems, doc_freq, keyword_index.count())
+    focus = tuple(s for s in focus_stems(question) if s in weights)
+    for s in focus:
+        weights[s] *= FOCUS_WEIGHT
+    return QueryTerms(stems, weights, focus, doc_freq, words)
 
 
 def text_stems(text: str) -> set[str]:
@@ -69,6 +121,20 @@ def support(question_stems: Sequence[str], text: str, weights: Mapping[str, floa
 def idf_weights(question_stems: Sequence[str], doc_freq: Mapping[str, int], n_docs: int) -> dict[str, float]:
     """Smoothed IDF per stem; a stem absent from the corpus gets the highest weight."""
     return {s: math.log(1.0 + (n_docs + 1) / (doc_freq.get(s, 0) + 1)) for s in question_stems}
+
+
+def question_entities(question: str) -> dict[str, str]:
+    """The names a question mentions (capitalised words after its first word): stem -> word.
+
+    The stem's six letters cover inflection and demonyms: "Azerbaijani" and "Azerbaijan" share "azerba".
+    """
+    words = question.split()
+    out: dict[str, str] = {}
+    for name in _ENTITY.findall(" ".join(words[1:])):
+        name = re.sub(r"['’]s$", "", name).lower()
+        if name not in _NOT_ENTITIES:
+            out.setdefault(stem(name), name)
+    return out
 
 
 def years_missing(question: str, text: str) -> list[str]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from assistant.evidence import best_sentences, support
-from assistant.retrieval import Intent, Retrieved, _RECOMMEND_SENTENCE
+from assistant.rerank import is_recommendation
+from assistant.retrieval import Intent, Retrieved
 from assistant.types import Citation
 
 MAX_LIST_ITEMS = 10
@@ -43,17 +44,13 @@ def compose(intent: Intent, retrieved: Sequence[Retrieved], stems: Sequence[str]
     scored = [(support(stems, r.passage.text, weights).coverage, r) for r in retrieved]
     best = max((c for c, _ in scored), default=0.0)
     if intent.recommendation:
-        recs = [r for c, r in scored if c > 0 and c >= RELATED_SHARE * best and _is_recommendation(r)]
+        recs = [r for c, r in scored if c > 0 and c >= RELATED_SHARE * best and is_recommendation(r.passage)]
         if recs:
             return _listing(recs, stems, weights, intent, "matching recommendation")
     relevant = [r for c, r in scored if c > 0 and c >= RELATED_SHARE * best] or list(retrieved[:1])
     if intent.listing and len(relevant) > 1:
         return _listing(relevant, stems, weights, intent, "relevant passage")
     return _direct(relevant[:2], stems, weights, intent)
-
-
-def _is_recommendation(item: Retrieved) -> bool:
-    return item.passage.section_kind == "recommendation" or bool(_RECOMMEND_SENTENCE.search(item.passage.text))
 
 
 def _listing(items: Sequence[Retrieved], stems, weights, intent: Intent, noun: str) -> Draft:

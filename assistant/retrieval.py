@@ -5,7 +5,6 @@ manifest, so both sides filter identically; section kind filters on the passage 
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -15,6 +14,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.evidence import QueryTerms, query_terms_for
+from assistant.rerank import is_continuation, rerank
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
 from ingest.types import Passage
@@ -23,17 +24,14 @@ from vectorstore.store import DocRecord
 
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 CANDIDATES = 40  # per side, before fusion
-# A paragraph continues its neighbour's topic ("Also, she focused on ..."): the top passages lend this share
-# of their score to the paragraphs right before and after them in the same article. Measured on the seed
-# questions with bench/quality.py; 0 disables it.
-NEIGHBOUR_SHARE = float(os.environ.get("HRQA_NEIGHBOUR_SHARE", "0.85"))
-SPREAD_FROM = 5  # how many top passages lend score
+RERANK_POOL = 30  # fused candidates that the second stage (assistant.rerank) scores
+CONTINUE_FROM = 8  # the top candidates whose following paragraph is fetched when it continues them
 
 _RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
 _NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
-_LIST = re.compile(r"^\s*(which|what (are|were|kinds?|areas?|proposals?|shortcomings?|organi[sz]ations?))\b|\blist\b", re.I)
-_HAS_NUMBER = re.compile(r"\d")
-_RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
+# "Which documents ...", "What shortcomings ...", "What are ...": a wh-word, maybe an adjective, then a plural.
+_LIST = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what)\s+(are|were|(\w+\s+)?(?!(does|was|is|has|this|its|his)\b)\w+[^s\W]s)\b"
+                   r"|\blist\b|\bкакие\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -140,6 +138,7 @@ class Retrieved:
     keyword: float = 0.0
     dense_rank: int | None = None
     keyword_rank: int | None = None
+    coverage: float = 0.0
     doc: DocRecord | None = field(default=None, repr=False)
 
 
@@ -158,8 +157,15 @@ class HybridRetriever:
         self.candidates = candidates
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None,
-                 intent: Intent | None = None) -> list[Retrieved]:
-        """The best k passages for a query, best first."""
+                 intent: Intent | None = None, terms: QueryTerms | None = None) -> list[Retrieved]:
+        """The best k passages for a query, best first.
+
+        Args:
+            query: the (standalone) question.
+            filters: restrictions on documents and section kinds.
+            k: how many passages (default: the retriever's k).
+            intent / terms: precomputed by the caller when it needs them too; computed here otherwise.
+        """
         filters = filters or Filters()
         intent = intent or detect_intent(query)
         manifest = self.index.refresh()
@@ -169,10 +175,13 @@ class HybridRetriever:
         dense = self._dense(query, filters, allowed)
         keyword = self.index.keyword.search(query, self.candidates, doc_ids=allowed,
                                             section_kinds=filters.section_kinds or None)
-        fused = self._spread(self._fuse(dense, keyword, intent), manifest, filters)
-        for item in fused:
+        pool = self._fuse(dense, keyword)[:RERANK_POOL]
+        pool += self._continuations(pool[:CONTINUE_FROM], manifest, filters, {r.passage.id for r in pool})
+        terms = terms or query_terms_for(query, self.index.keyword)
+        ranked = rerank(query, pool, terms.stems, terms.weights, intent)
+        for item in ranked:
             item.doc = manifest.get(item.passage.doc_id)
-        return fused[: k or self.k]
+        return ranked[: k or self.k]
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
         clauses = []
@@ -185,8 +194,8 @@ class HybridRetriever:
         hits = self.index.store.query(vector, self.candidates, where=where, live=self.index.live)
         return [(h.passage, h.score) for h in hits]
 
-    def _fuse(self, dense: list[tuple[Passage, float]], keyword: list[tuple[str, float]],
-              intent: Intent) -> list[Retrieved]:
+    def _fuse(self, dense: list[tuple[Passage, float]], keyword: list[tuple[str, float]]) -> list[Retrieved]:
+        """Reciprocal-rank fusion of the two candidate lists (scores kept for the second stage)."""
         items: dict[str, Retrieved] = {}
         for rank, (passage, sim) in enumerate(dense, 1):
             items[passage.id] = Retrieved(passage, 1.0 / (RRF_K + rank), dense=sim, dense_rank=rank)
@@ -200,44 +209,21 @@ class HybridRetriever:
                 item = items[pid] = Retrieved(fetched[pid], 0.0)
             item.score += 1.0 / (RRF_K + rank)
             item.keyword, item.keyword_rank = score, rank
-        for item in items.values():
-            item.score *= _boost(item.passage, intent)
         return sorted(items.values(), key=lambda r: r.score, reverse=True)
 
-
-    def _spread(self, ranked: list[Retrieved], manifest: Mapping[str, DocRecord],
-                filters: Filters) -> list[Retrieved]:
-        """Let the top passages lift their neighbours in the same article (see NEIGHBOUR_SHARE)."""
-        if NEIGHBOUR_SHARE <= 0 or not ranked:
-            return ranked
-        by_id = {r.passage.id: r for r in ranked}
-        wanted = {}
-        for item in ranked[:SPREAD_FROM]:
+    def _continuations(self, top: list[Retrieved], manifest: Mapping[str, DocRecord], filters: Filters,
+                       have: set[str]) -> list[Retrieved]:
+        """Paragraphs right after top candidates that continue them ("Also, she ...") but were not retrieved."""
+        ids = []
+        for item in top:
             rec = manifest.get(item.passage.doc_id)
-            for ordinal in (item.passage.ordinal - 1, item.passage.ordinal + 1):
-                if rec is not None and ordinal >= 0:
-                    wanted[passage_id(item.passage.doc_id, rec.version, ordinal)] = item
-        fetched = {p.id: p for p in self.index.store.get([i for i in wanted if i not in by_id])}
-        for pid, source in wanted.items():
-            neighbour = by_id.get(pid) or (Retrieved(fetched[pid], 0.0) if pid in fetched else None)
-            if neighbour is None or neighbour.passage.article_index != source.passage.article_index:
-                continue
-            if filters.section_kinds and neighbour.passage.section_kind not in filters.section_kinds:
-                continue
-            neighbour.score = max(neighbour.score, NEIGHBOUR_SHARE * source.score)
-            by_id[pid] = neighbour
-        return sorted(by_id.values(), key=lambda r: r.score, reverse=True)
-
-
-def _boost(passage: Passage, intent: Intent) -> float:
-    """Multiplicative intent boosts; values chosen on the seed questions (see bench/quality.py)."""
-    factor = 1.0
-    if intent.recommendation and (passage.section_kind == "recommendation"
-                                  or _RECOMMEND_SENTENCE.search(passage.text)):
-        factor *= 1.5
-    if intent.numeric and _HAS_NUMBER.search(passage.text):
-        factor *= 1.2
-    return factor
+            if rec is not None:
+                pid = passage_id(item.passage.doc_id, rec.version, item.passage.ordinal + 1)
+                if pid not in have:
+                    ids.append(pid)
+        found = [p for p in self.index.store.get(ids) if is_continuation(p.text)
+                 and (not filters.section_kinds or p.section_kind in filters.section_kinds)]
+        return [Retrieved(p, 0.0) for p in found]
 
 
 class LangChainRetriever(BaseRetriever):

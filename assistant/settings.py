@@ -48,7 +48,7 @@ class Settings:
     collection_prefix: str = "hrqa"
     max_passage_chars: int = 1200
     top_k: int = 5
-    refusal_threshold: float = 0.35
+    refusal_threshold: float = 0.4
     keyword_sync_seconds: float = 2.0
     llm_backend: str = "none"
     llm_model: str = ""

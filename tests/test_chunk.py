@@ -153,3 +153,17 @@ def test_split_text_any_text_keeps_words_in_order_within_limit(text, max_chars):
     parts = split_text(text, max_chars)
     assert all(0 < len(part) <= max_chars for part in parts)
     assert " ".join(parts).split() == text.split()
+
+
+def test_citation_label_unnumbered_paragraph_in_numbered_document_cannot_look_like_own_number():
+    from ingest.chunk import make_passages
+    from ingest.types import DocumentMeta, Paragraph
+
+    meta = DocumentMeta(doc_id="d", file_name="d.txt", title="T", short_title="Ombudsman assessment",
+                        doc_type="assessment", content_hash="0" * 64)
+    paragraphs = [Paragraph("Body.", "248", numbered=True, chapter="7", heading_path=("Chapter 7: X",)),
+                  Paragraph("Lead-in:", "1", numbered=False, chapter="7", section_kind="standard",
+                            heading_path=("Chapter 7: X", "Paris Principles"))]
+    labels = [p.label for p in make_passages(meta, paragraphs)]
+    assert labels == ["Ombudsman assessment, ch. 7, ¶248",
+                      'Ombudsman assessment, ch. 7, "Paris Principles", unnumbered para. 1 (Standard)']

@@ -35,3 +35,35 @@ def test_best_sentences_prefers_covering_sentence_and_numbers():
     text = "The roundtable was held. In the first half of 2025, over 9,800 appeals were received."
     chosen = best_sentences(["appeal", "receiv"], text, {}, want_numbers=True, limit=1)
     assert chosen[0][0] == "In the first half of 2025, over 9,800 appeals were received."
+
+
+def test_focus_stems_take_words_after_wh_word_until_preposition():
+    from assistant.evidence import focus_stems
+
+    assert focus_stems("What is the annual budget of the Ombudsman's office?") == ["annual", "budget"]
+    assert focus_stems("Which Russian official attended the roundtable?") == ["russia", "offici"]
+    assert focus_stems("With which organisations has the Ombudsman signed memoranda?") == ["organi"]
+    assert focus_stems("Who launched the platform?") == []
+
+
+def test_question_entities_skip_first_word_and_merge_demonyms():
+    from assistant.evidence import question_entities
+
+    assert question_entities("How many complaints did the Ombudsman of Kazakhstan's office receive?") == {
+        "ombuds": "ombudsman", "kazakh": "kazakhstan"}
+    assert question_entities("When did the Azerbaijani Ombudsman meet NGOs?") == {"azerba": "azerbaijani",
+                                                                                   "ombuds": "ombudsman",
+                                                                                   "ngo": "ngos"}
+
+
+def test_query_terms_for_doubles_focus_weight(make_index):
+    from assistant.evidence import FOCUS_WEIGHT, idf_weights, query_terms_for
+    from tests.helpers import add_doc
+
+    index = make_index()
+    add_doc(index, "d", [("1", "news", "The budget of the office"), ("2", "news", "The office opened")])
+    terms = query_terms_for("What is the budget of the office?", index.keyword)
+    plain = idf_weights(terms.stems, terms.doc_freq, 2)
+    assert terms.focus == ("budget",)
+    assert terms.weights["budget"] == FOCUS_WEIGHT * plain["budget"]
+    assert terms.doc_freq == {"budget": 1, "office": 2}

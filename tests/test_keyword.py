@@ -61,3 +61,21 @@ def test_doc_freq_counts_prefix_matches():
     idx.replace_document("d1", "v1", [_p("a", "d1", "mahallas help"), _p("b", "d1", "a mahalla"),
                                       _p("c", "d1", "nothing")])
     assert idx.doc_freq(["mahall", "budget", ""]) == {"mahall": 2, "budget": 0, "": 0}
+
+
+def test_doc_freq_word_is_stemmed_like_the_text():
+    idx = KeywordIndex(":memory:")
+    idx.replace_document("d1", "v1", [_p("a", "d1", "rights of minority groups")])
+    # porter turns "minority" into "minor", so the 6-letter key alone would miss it; the word finds it
+    assert idx.doc_freq({"minori": "minority"}) == {"minori": 1}
+
+
+def test_absent_is_scoped_to_document_and_article():
+    from dataclasses import replace
+
+    idx = KeywordIndex(":memory:")
+    idx.replace_document("d1", "v1", [replace(_p("a", "d1", "Kazakhstan hosted a forum"), article_index=1),
+                                      replace(_p("b", "d1", "The Ombudsman met NGOs"), article_index=2)])
+    assert idx.absent("d1", 2, {"kazakh": "kazakhstan", "ombuds": "ombudsman"}) == ["kazakh"]
+    assert idx.absent("d1", 1, {"kazakh": "kazakhstan"}) == []
+    assert idx.absent("other", 1, {"kazakh": "kazakhstan"}) == ["kazakh"]

@@ -12,18 +12,18 @@ import re
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ingest.types import Passage
 from vectorstore.text import context_of
 
 log = logging.getLogger(__name__)
 
-_SCHEMA_VERSION = 2  # bump when the tables change: the file is a cache, an old one is simply rebuilt
+_SCHEMA_VERSION = 3  # bump when the tables change: the file is a cache, an old one is simply rebuilt
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    text, context, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED,
+    text, context, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED, article UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
@@ -48,6 +48,13 @@ def query_terms(text: str) -> list[str]:
         if tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
             seen.setdefault(tok, None)
     return list(seen)
+
+
+def _match_word_or_prefix(key: str, word: str) -> str:
+    """An FTS5 query for a word (stemmed by the index like the text) or any token starting with key."""
+    key_clean, word_clean = re.sub(r"\W", "", key), re.sub(r"\W", "", word)
+    return " OR ".join(q for q in (f'"{word_clean}"' if word_clean else "", f'"{key_clean}"*' if key_clean else "")
+                       if q)
 
 
 class KeywordIndex:
@@ -76,10 +83,10 @@ class KeywordIndex:
 
     def replace_document(self, doc_id: str, version: str, passages: Sequence[Passage]) -> None:
         """Swap a document's passages in one transaction."""
-        rows = [(p.text, context_of(p), p.id, p.doc_id, p.section_kind) for p in passages]
+        rows = [(p.text, context_of(p), p.id, p.doc_id, p.section_kind, p.article_index) for p in passages]
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind) VALUES (?, ?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
 
     def remove_document(self, doc_id: str) -> None:
@@ -137,18 +144,37 @@ class KeywordIndex:
                 log.warning("keyword search failed for %r: %s", query, exc)
                 return []
 
-    def doc_freq(self, prefixes: Iterable[str]) -> dict[str, int]:
-        """How many passages contain a token starting with each prefix (for IDF weights)."""
+    def doc_freq(self, terms: Mapping[str, str] | Iterable[str]) -> dict[str, int]:
+        """How many passages contain each term (for IDF weights).
+
+        Args:
+            terms: key -> word, or plain words. A passage counts when it holds the word (after the index's own
+                stemming) or a token starting with the key (a crude stem such as "memora" for memoranda).
+        """
+        pairs = terms.items() if isinstance(terms, Mapping) else ((t, t) for t in terms)
         out = {}
         with self._lock:
-            for prefix in prefixes:
-                clean = re.sub(r"\W", "", prefix)
-                if not clean:
-                    out[prefix] = 0
-                    continue
-                row = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (f'"{clean}"*',))
-                out[prefix] = row.fetchone()[0]
+            for key, word in pairs:
+                match = _match_word_or_prefix(key, word)
+                out[key] = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
+                                              (match,)).fetchone()[0] if match else 0
         return out
+
+    def absent(self, doc_id: str, article_index: int, terms: Mapping[str, str]) -> list[str]:
+        """The terms (key -> word) that this document's article, or the whole document when it has no
+        articles, never uses: neither the word (after stemming) nor a token starting with the key."""
+        missing = []
+        with self._lock:
+            for key, word in terms.items():
+                match = _match_word_or_prefix(key, word)
+                if not match:
+                    continue
+                row = self._conn.execute(
+                    "SELECT 1 FROM fts WHERE fts MATCH ? AND doc_id = ? AND article = ? LIMIT 1",
+                    (match, doc_id, article_index)).fetchone()
+                if row is None:
+                    missing.append(key)
+        return missing
 
     def count(self) -> int:
         with self._lock:

@@ -1,0 +1,93 @@
+"""The web app's small I/O helpers: staging uploads, reading logins, writing exports, looking up a source.
+
+No gradio here, so the logic is testable without a browser; the UI module only wires these to widgets.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from assistant.settings import Settings
+from assistant.types import Answer
+from assistant.ui_views import parse_auth, safe_upload_name, upload_problem
+from ingest.errors import ConfigError
+from ingest.types import Passage
+from vectorstore.index import Index
+from vectorstore.store import DocRecord
+
+
+def load_logins(settings: Settings) -> list[tuple[str, str]] | None:
+    """Logins from settings.auth and settings.auth_file; None when neither is set (no login page).
+
+    Raises:
+        ConfigError: the auth file cannot be read or an entry is malformed.
+    """
+    text = settings.auth
+    if settings.auth_file:
+        try:
+            text += "\n" + Path(settings.auth_file).expanduser().read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read HRQA_AUTH_FILE {settings.auth_file}: {exc.strerror}") from exc
+    logins = parse_auth(text)
+    return logins or None
+
+
+def stage_uploads(paths: Iterable[str], uploads_dir: Path, max_mb: int, allowed_types: str
+                  ) -> tuple[list[Path], list[str]]:
+    """Copy acceptable uploads into uploads_dir under sanitised names.
+
+    Returns:
+        (copied paths to ingest, one message per refused file).
+    """
+    staged, problems = [], []
+    for raw in paths:
+        source = Path(raw)
+        name = safe_upload_name(source.name)
+        problem = upload_problem(name, source.stat().st_size, max_mb, allowed_types)
+        if problem:
+            problems.append(problem)
+            continue
+        uploads_dir.mkdir(parents=True, exist_ok=True)
+        target = uploads_dir / name
+        shutil.copyfile(source, target)
+        staged.append(target)
+    return staged, problems
+
+
+def write_export(markdown: str, stem: str) -> str:
+    """Write an export to a fresh temporary folder (the web server may serve files from there)."""
+    folder = Path(tempfile.mkdtemp(prefix="hrqa-export-"))
+    path = folder / f"{stem}.md"
+    path.write_text(markdown, encoding="utf-8")
+    return str(path)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """What the source panel shows: the passage, its neighbours in reading order, its document, the quote."""
+
+    passage: Passage
+    context: list[Passage]
+    record: DocRecord | None
+    quote: str
+
+
+def source_view(index: Index, passage_id: str, answers: Sequence[Answer], around: int = 1) -> SourceView | None:
+    """The passage with its neighbours and the quote the conversation cited from it (None when unknown)."""
+    passage = index.passage(passage_id)
+    if passage is None:
+        return None
+    quote = next((c.quote for a in reversed(answers) for c in a.citations if c.passage_id == passage_id), "")
+    return SourceView(passage, index.neighbours(passage, around, around), index.store.document(passage.doc_id),
+                      quote)
+
+
+def history_of(answers: Sequence[Answer]) -> list[tuple[str, str]]:
+    """Earlier turns as (role, text) pairs for Assistant.ask_stream."""
+    turns: list[tuple[str, str]] = []
+    for a in answers:
+        turns.extend([("user", a.question), ("assistant", a.text)])
+    return turns

@@ -1,0 +1,57 @@
+from dataclasses import replace
+
+from assistant.rerank import answer_type, is_continuation, rerank
+from assistant.retrieval import Intent, Retrieved
+from ingest.types import Passage
+
+
+def _r(doc, ordinal, text, dense=0.5, keyword=1.0, kind="news", article=0):
+    p = Passage(id=f"{doc}:v:{ordinal}", doc_id=doc, ordinal=ordinal, text=text, paragraph=str(ordinal + 1),
+                label=f"{doc} ¶{ordinal + 1}", section_kind=kind, article_index=article)
+    return Retrieved(p, 0.0, dense=dense, keyword=keyword)
+
+
+def test_rerank_prefers_higher_coverage():
+    items = [_r("a", 0, "The weather was fine."), _r("a", 1, "Over 9,800 appeals were received.")]
+    ranked = rerank("How many appeals were received?", items, ["appeal", "receiv"], {}, Intent(numeric=True))
+    assert ranked[0].passage.ordinal == 1
+    assert ranked[0].coverage == 1.0
+
+
+def test_rerank_continuation_inherits_from_previous_paragraph():
+    first = _r("a", 0, "Speaking at the event, Eshmatova congratulated the hosts.", dense=0.9, keyword=5)
+    cont = _r("a", 1, "Also, the Ombudsman focused on monitoring visits.", dense=0.0, keyword=0.0)
+    other = _r("b", 0, "An unrelated event took place.", dense=0.6, keyword=2)
+    ranked = rerank("What did Eshmatova speak about?", [first, other, cont], ["eshmat", "speak"], {}, Intent())
+    assert [r.passage.doc_id + str(r.passage.ordinal) for r in ranked] == ["a0", "a1", "b0"]
+
+
+def test_rerank_continuation_does_not_cross_articles():
+    first = _r("a", 0, "Eshmatova spoke.", dense=0.9, keyword=5, article=1)
+    cont = replace(_r("a", 1, "Also, something else.", dense=0.0, keyword=0.0), passage=replace(
+        _r("a", 1, "Also, something else.").passage, article_index=2))
+    ranked = rerank("What did Eshmatova say?", [first, cont], ["eshmat"], {}, Intent())
+    assert ranked[1].score < 0.97 * ranked[0].score
+
+
+def test_rerank_recommendation_intent_boosts_recommendations():
+    finding = _r("a", 0, "Mahallas are partners.", dense=0.6)
+    rec = _r("a", 1, "Closer cooperation with mahallas is required.", dense=0.5, kind="recommendation")
+    ranked = rerank("Which recommendations concern mahallas?", [finding, rec], ["mahall"], {},
+                    Intent(recommendation=True))
+    assert ranked[0].passage.section_kind == "recommendation"
+
+
+def test_rerank_which_documents_gives_one_opening_passage_per_document():
+    items = [_r("a", 3, "meeting with NGOs", dense=0.9), _r("a", 0, "An online meeting was held with NGOs.", dense=0.6),
+             _r("a", 4, "meeting again", dense=0.8), _r("b", 2, "NGOs met the ombudsman", dense=0.7)]
+    ranked = rerank("Which documents describe meetings with NGOs?", items, ["meetin", "ngo"], {}, Intent(listing=True))
+    assert [(r.passage.doc_id, r.passage.ordinal) for r in ranked[:2]] == [("a", 0), ("b", 2)]
+
+
+def test_answer_type_and_continuation_detection():
+    assert answer_type("When did the meeting happen?") == "date"
+    assert answer_type("Which Russian official attended?") == "person"
+    assert answer_type("How many appeals?") == ""
+    assert is_continuation("Also, the Ombudsman focused on reforms.")
+    assert not is_continuation("Also-rans are not continuations")
