@@ -103,7 +103,7 @@ class Assistant:
             yield Event("status", "Writing the answer…")
             yield from self._llm_answer(answer, standalone, pool[:k])
         if not answer.text:
-            draft = extractive.compose(intent, pool, stems, weights)
+            draft = extractive.compose(standalone, intent, pool, stems, weights)
             answer.text, answer.citations = draft.text, draft.citations
             answer.backend = "extractive"
         _include_cited(answer, pool)

@@ -8,13 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from assistant.evidence import best_sentences, support
-from assistant.rerank import is_recommendation
+from assistant.evidence import best_sentences
+from assistant.rerank import asks_for_documents, is_recommendation
 from assistant.retrieval import Intent, Retrieved
 from assistant.types import Citation
 
 MAX_LIST_ITEMS = 10
-RELATED_SHARE = 0.6  # a second passage joins the answer when it covers >= 60% of what the best one covers
+# A passage joins a list answer when it covers this share of what the best passage covers; a direct answer
+# takes a second passage only when it is nearly as good as the first (more citations, less precision).
+LIST_SHARE = 0.9
+SECOND_SHARE = 0.98
 
 
 @dataclass(frozen=True)
@@ -32,34 +35,48 @@ def citation_for(marker: int, item: Retrieved, quote: str) -> Citation:
                     section_kind=p.section_kind, quote=quote)
 
 
-def compose(intent: Intent, retrieved: Sequence[Retrieved], stems: Sequence[str],
+def compose(question: str, intent: Intent, ranked: Sequence[Retrieved], stems: Sequence[str],
             weights: Mapping[str, float]) -> Draft:
-    """Build the extractive answer.
+    """Build the extractive answer from passages in the ranker's order (assistant.rerank).
 
     Args:
+        question: the standalone question ("which documents ..." answers name documents).
         intent: what the question wants (recommendations and lists get one line per matching paragraph).
-        retrieved: passages, best first.
-        stems / weights: the question's content stems and their IDF weights.
+        ranked: passages, best first, with rerank scores.
+        stems / weights: the question's content stems and their IDF weights (to pick sentences).
     """
-    scored = [(support(stems, r.passage.text, weights).coverage, r) for r in retrieved]
-    best = max((c for c, _ in scored), default=0.0)
+    if not ranked:
+        return Draft("", [])
+    top = max(r.score for r in ranked)
+    strong = [r for r in ranked if r.score >= LIST_SHARE * top]
     if intent.recommendation:
-        recs = [r for c, r in scored if c > 0 and c >= RELATED_SHARE * best and is_recommendation(r.passage)]
+        recs = [r for r in ranked if is_recommendation(r.passage)]
+        best_rec = max((r.score for r in recs), default=0.0)
+        recs = [r for r in recs if r.score >= LIST_SHARE * best_rec and r.coverage > 0]
         if recs:
             return _listing(recs, stems, weights, intent, "matching recommendation")
-    relevant = [r for c, r in scored if c > 0 and c >= RELATED_SHARE * best] or list(retrieved[:1])
-    if intent.listing and len(relevant) > 1:
-        return _listing(relevant, stems, weights, intent, "relevant passage")
-    return _direct(relevant[:2], stems, weights, intent)
+    if asks_for_documents(question):
+        firsts = {}
+        for r in strong:
+            firsts.setdefault(r.passage.doc_id, r)
+        return _listing(list(firsts.values()), stems, weights, intent, "matching document", by_document=True)
+    if intent.listing and len(strong) > 1:
+        return _listing(strong, stems, weights, intent, "relevant passage")
+    first = ranked[0]
+    second = [r for r in ranked[1:2] if r.score >= SECOND_SHARE * first.score]
+    return _direct([first, *second], stems, weights, intent)
 
 
-def _listing(items: Sequence[Retrieved], stems, weights, intent: Intent, noun: str) -> Draft:
+def _listing(items: Sequence[Retrieved], stems, weights, intent: Intent, noun: str,
+             by_document: bool = False) -> Draft:
     items = list(items)[:MAX_LIST_ITEMS]
     lines, citations = [], []
     for marker, item in enumerate(items, 1):
         quote = _quote(item, stems, weights, intent, limit=3 if noun.endswith("recommendation") else 2)
         citations.append(citation_for(marker, item, quote))
-        lines.append(f"- {item.passage.label}: {quote} [{marker}]")
+        name = f"{item.doc.meta.title} ({item.doc.meta.file_name})" if by_document and item.doc \
+            else item.passage.label
+        lines.append(f"- {name}: {quote} [{marker}]")
     plural = "" if len(items) == 1 else "s"
     return Draft(f"The documents contain {len(items)} {noun}{plural}:\n" + "\n".join(lines), citations)
 

@@ -47,6 +47,11 @@ def answer_type(question: str) -> str:
     return ""
 
 
+def asks_for_documents(question: str) -> bool:
+    """"Which documents/reports ..." questions are answered with one item per document."""
+    return bool(_WHICH_DOCUMENTS.search(question))
+
+
 def is_continuation(text: str) -> bool:
     return bool(_CONNECTIVE.match(text.strip()))
 
@@ -77,7 +82,7 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
         item.score = score
     _inherit(items)
     ranked = sorted(items, key=lambda r: r.score, reverse=True)
-    if _WHICH_DOCUMENTS.search(question):
+    if asks_for_documents(question):
         return _documents_by_lead(ranked)
     return ranked
 
