@@ -1,0 +1,256 @@
+"""The chat app as a person uses it: the real `hrqa serve` on the sample corpus, driven in headless Chromium.
+
+Skipped unless HRQA_TEST_BROWSER=1 (CI sets it). Needs /usr/bin/chromium (Debian package `chromium`).
+Run: HRQA_TEST_BROWSER=1 python -m pytest tests/test_ui_browser.py -q -m browser
+Screenshots go to tests/artifacts/screenshots/; HRQA_UPDATE_SCREENSHOTS=1 also refreshes docs/screenshot-chat.png.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CORPUS = ROOT / "examples" / "corpus"
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+LABEL_251 = "Ombudsman assessment, ch. 7, ¶251 (Recommendation)"
+ANSWER_TIMEOUT_MS = 90_000  # the first question loads nothing (serve warms the embedder), later ones take ~1 s
+PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(os.environ.get("HRQA_TEST_BROWSER") != "1", reason="set HRQA_TEST_BROWSER=1 to run"),
+]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HRQA_")}
+    env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+               PYTHONPATH=str(ROOT))
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """The sample corpus ingested with the real CLI and the real embedder."""
+    path = tmp_path_factory.mktemp("ui-store")
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLE_CORPUS), "--store", str(path)],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store, tmp_path_factory):
+    """`hrqa serve` on a free port; yields its URL and stops it afterwards."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("serve-log") / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store),
+                                 "--port", str(port)], cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, f"server exited early:\n{log_path.read_text()}"
+            assert time.monotonic() < deadline, f"server did not listen within 120 s:\n{log_path.read_text()}"
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh session (own conversation) on the app, with the Chat tab loaded."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("#hrqa-chat")
+    yield page
+    context.close()
+
+
+def _ask(page, question: str):
+    """Type a question, press Ask, and return the finished answer's element."""
+    done = page.locator("#hrqa-chat .hrqa-done")
+    before = done.count()
+    page.locator("#hrqa-question textarea").fill(question)
+    page.locator("#hrqa-ask").click()
+    page.wait_for_function(f"document.querySelectorAll('#hrqa-chat .hrqa-done').length > {before}",
+                           timeout=ANSWER_TIMEOUT_MS)
+    return done.nth(before)
+
+
+def _shot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _upload(page, paths: list[Path]) -> str:
+    """Upload files on the Documents tab and return the per-file result text once every file is reported."""
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#hrqa-upload input[type=file]").set_input_files([str(p) for p in paths])
+    names = [p.name for p in paths]
+    page.wait_for_function(
+        "names => { const t = document.querySelector('#hrqa-upload-result textarea');"
+        " return t && names.every(n => t.value.includes(n)); }", arg=names, timeout=120_000)
+    return page.locator("#hrqa-upload-result textarea").input_value()
+
+
+def test_ui_chat_mahallas_cites_251_and_panel_shows_paragraph(page):
+    answer = _ask(page, "Which recommendations concern mahallas?")
+    assert LABEL_251 in answer.locator(".hrqa-sources").inner_text()
+
+    answer.locator("a.hrqa-cite", has_text="[1]").first.click()
+    panel = page.locator("#hrqa-panel")
+    panel.locator("mark").wait_for()
+    assert "Closer cooperation with local self-organized groups" in panel.locator(".hrqa-current").inner_text()
+    assert "Chapter 7: Stakeholder engagement and partnership" in panel.inner_text()
+    assert "type: assessment" in panel.inner_text()
+    assert panel.locator(".hrqa-para").count() >= 2  # the cited paragraph with its neighbours
+    path = _shot(page, "chat-answer-panel")
+    if os.environ.get("HRQA_UPDATE_SCREENSHOTS") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(path, ROOT / "docs" / "screenshot-chat.png")
+
+
+def test_ui_chat_source_link_opens_panel_followup_answers_and_export_has_label(page):
+    first = _ask(page, "Which recommendations concern mahallas?")
+    first.locator("a.hrqa-source").first.click()
+    page.locator("#hrqa-panel .hrqa-current").wait_for()
+    assert "¶251" in page.locator("#hrqa-panel .hrqa-cited").inner_text()
+
+    followup = _ask(page, "which of them concern domestic violence?")
+    assert "domestic violence" in followup.inner_text()
+    assert followup.locator("a.hrqa-cite").count() >= 1
+
+    with page.expect_download(timeout=30_000) as download:
+        page.locator("#hrqa-export-chat").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"**{LABEL_251}**" in exported
+    assert "> Closer cooperation with local self-organized groups" in exported
+    assert exported.count("### Q:") == 2
+
+    page.locator("#hrqa-new-chat").click()
+    page.wait_for_function("document.querySelectorAll('#hrqa-chat .hrqa-done').length === 0")
+    assert "Which recommendations concern mahallas?" in page.locator("#hrqa-chat").inner_text()  # examples again
+
+
+def test_ui_chat_example_question_is_answered(page):
+    page.locator("#hrqa-chat").get_by_text("Which recommendations concern mahallas?").click()
+    page.wait_for_selector("#hrqa-chat .hrqa-done", timeout=ANSWER_TIMEOUT_MS)
+    assert LABEL_251 in page.locator("#hrqa-chat .hrqa-done").first.inner_text()
+
+
+def test_ui_filters_section_kind_recommendation_only_recommendations_cited(page):
+    question = "How should the Ombudsman cooperate with NGOs?"
+    unfiltered = _ask(page, question)
+    kinds = unfiltered.locator(".hrqa-sources .hrqa-kind").all_inner_texts()
+    assert "area_for_improvement" in kinds
+
+    page.locator("#hrqa-f-kind input").click()
+    page.get_by_role("option", name="recommendation", exact=True).click()
+    page.keyboard.press("Escape")
+    filtered = _ask(page, question)
+    kinds = filtered.locator(".hrqa-sources .hrqa-kind").all_inner_texts()
+    assert kinds and set(kinds) == {"recommendation"}
+    assert "filters: section: recommendation" in filtered.inner_text()
+    _shot(page, "chat-filters")
+
+
+def test_ui_upload_txt_is_listed_and_found_by_question(page, tmp_path):
+    doc = tmp_path / "zebrafish-monitoring.txt"
+    doc.write_text("Zebrafish monitoring\n\nThe Ombudsman inspected the Zebrafish detention centre on 3 March 2026 "
+                   "and found 17 cells without ventilation.\n", encoding="utf-8")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    result = _upload(page, [doc, broken])
+    assert "added    zebrafish-monitoring.txt: 1 passages" in result
+    assert "failed   broken.pdf: not a readable PDF" in result  # the error is named per file
+    page.locator("#hrqa-docs-table").get_by_text("zebrafish-monitoring.txt", exact=True).wait_for()
+    _shot(page, "documents")
+
+    wrong_type = tmp_path / "notes.csv"
+    wrong_type.write_text("a,b\n", encoding="utf-8")
+    page.locator("#hrqa-upload input[type=file]").set_input_files(str(wrong_type))
+    page.get_by_text("Invalid file type: notes.csv").wait_for()
+
+    page.get_by_role("tab", name="Chat").click()
+    answer = _ask(page, "How many cells without ventilation were found in the Zebrafish detention centre?")
+    assert "17 cells without ventilation" in answer.inner_text()
+    assert "zebrafish-monitoring.txt" in answer.locator(".hrqa-sources").inner_text()
+
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#hrqa-delete-choice input").click()
+    page.get_by_role("option", name="zebrafish-monitoring.txt", exact=True).click()
+    page.locator("#hrqa-delete").click()
+    page.wait_for_function("document.querySelector('#hrqa-upload-result textarea').value"
+                           ".startsWith('deleted  zebrafish-monitoring.txt')")
+    page.locator("#hrqa-docs-table").get_by_text("zebrafish-monitoring.txt", exact=True).wait_for(state="detached")
+    page.get_by_role("tab", name="Chat").click()
+    again = _ask(page, "How many cells without ventilation were found in the Zebrafish detention centre?")
+    assert "zebrafish-monitoring.txt" not in again.inner_text()
+
+
+def test_ui_document_with_script_is_shown_as_text_and_runs_nothing(page, tmp_path):
+    txt = tmp_path / "quokka-markup.txt"
+    txt.write_text(f"Quokka markup report {PAYLOAD}\n\nThe Quokka inspection report quotes this markup: {PAYLOAD} "
+                   "and it must appear as text.\n", encoding="utf-8")
+    page_html = tmp_path / "quokka-page.html"
+    page_html.write_text(f"<html><head><title>Quokka page {PAYLOAD}</title></head><body><h1>Quokka web page</h1>"
+                         "<p>The Quokka web page shows &lt;script&gt;window.__pwned=3&lt;/script&gt; as text.</p>"
+                         f"{PAYLOAD}</body></html>", encoding="utf-8")
+    result = _upload(page, [txt, page_html])
+    assert "failed" not in result, result
+    page.get_by_role("tab", name="Chat").click()
+
+    answer = _ask(page, "What markup does the Quokka inspection report quote?")
+    assert "<script>" in answer.inner_text()
+    answer.locator("a.hrqa-cite").first.click()
+    page.locator("#hrqa-panel .hrqa-current").wait_for()
+    assert "<script>window.__pwned=1</script>" in page.locator("#hrqa-panel").inner_text()
+
+    web = _ask(page, "What does the Quokka web page show as text?")
+    web.locator("a.hrqa-cite").first.click()
+    page.wait_for_function("document.querySelector('#hrqa-panel').innerText.includes('Quokka web page')")
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#hrqa-docs-table").get_by_text("quokka-markup.txt", exact=True).wait_for()
+    page.wait_for_timeout(500)  # give any injected handler (img onerror) time to fire
+    assert page.evaluate("window.__pwned") is None
+    _shot(page, "documents-markup-as-text")

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from assistant.types import Answer, Citation
+from assistant.ui_support import history_of, load_logins, source_view, stage_uploads, write_export
+from ingest.errors import ConfigError
+
+
+def test_ui_support_stage_uploads_copies_under_safe_names_and_refuses_others(tmp_path):
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    (incoming / "..report.txt").write_text("hello", encoding="utf-8")
+    (incoming / "tool.exe").write_bytes(b"MZ")
+    staged, problems = stage_uploads([str(incoming / "..report.txt"), str(incoming / "tool.exe")],
+                                     tmp_path / "uploads", 1, ".txt,.pdf")
+    assert staged == [tmp_path / "uploads" / "report.txt"]
+    assert staged[0].read_text(encoding="utf-8") == "hello"
+    assert problems == ["tool.exe: file type '.exe' is not accepted; upload one of .txt, .pdf"]
+
+
+def test_ui_support_stage_uploads_refuses_files_over_the_limit(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (1024 * 1024 + 1))
+    staged, problems = stage_uploads([str(big)], tmp_path / "uploads", 1, ".txt")
+    assert staged == [] and problems == ["big.txt: 1.0 MB is over the 1 MB upload limit"]
+    assert not (tmp_path / "uploads").exists()
+
+
+def test_ui_support_load_logins_from_setting_and_file(tmp_path):
+    users = tmp_path / "users"
+    users.write_text("# trainers\ncat:pw3\n", encoding="utf-8")
+    assert load_logins(Settings(auth="ann:pw1,bob:pw2", auth_file=str(users))) == [
+        ("ann", "pw1"), ("bob", "pw2"), ("cat", "pw3")]
+    assert load_logins(Settings()) is None
+
+
+def test_ui_support_load_logins_missing_file_names_it(tmp_path):
+    with pytest.raises(ConfigError, match="HRQA_AUTH_FILE .*nope"):
+        load_logins(Settings(auth_file=str(tmp_path / "nope")))
+
+
+def test_ui_support_write_export_writes_markdown_file():
+    path = Path(write_export("# hello\n", "hrqa-answer"))
+    assert path.name == "hrqa-answer.md" and path.read_text(encoding="utf-8") == "# hello\n"
+
+
+def test_ui_support_history_of_pairs_questions_and_answers():
+    answers = [Answer(question="Q1", text="A1 [1]"), Answer(question="Q2", text="A2")]
+    assert history_of(answers) == [("user", "Q1"), ("assistant", "A1 [1]"), ("user", "Q2"), ("assistant", "A2")]
+
+
+def test_ui_support_source_view_gives_neighbours_document_and_latest_quote(sample_index):
+    record = sample_index.find_document("ombudsman-assessment-ch7-stakeholder-engagement.txt")
+    passages = sample_index.store.passages_of(record.meta.doc_id, record.version)
+    target = next(p for p in passages if p.paragraph == "251")
+    cite = Citation(1, target.id, target.label, "x.txt", "251", None, "recommendation", "Closer cooperation")
+    view = source_view(sample_index, target.id, [Answer(question="q", text="t [1]", citations=[cite])])
+    assert [p.paragraph for p in view.context] == ["250", "251", "252"]
+    assert view.record.meta.file_name == "ombudsman-assessment-ch7-stakeholder-engagement.txt"
+    assert view.quote == "Closer cooperation"
+    assert source_view(sample_index, "no-such:passage:00000", []) is None
