@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from assistant.evidence import best_sentences
-from assistant.rerank import asks_for_documents, is_recommendation
+from assistant.recommendations import recommendation_items
+from assistant.rerank import asks_for_documents
 from assistant.retrieval import Intent, Retrieved
 from assistant.types import Citation
 
@@ -50,21 +51,34 @@ def compose(question: str, intent: Intent, ranked: Sequence[Retrieved], stems: S
     top = max(r.score for r in ranked)
     strong = [r for r in ranked if r.score >= LIST_SHARE * top]
     if intent.recommendation:
-        recs = [r for r in ranked if is_recommendation(r.passage)]
-        best_rec = max((r.score for r in recs), default=0.0)
-        recs = [r for r in recs if r.score >= LIST_SHARE * best_rec and r.coverage > 0]
+        found = [(r, recommendation_items(r.passage, r.doc)) for r in ranked]
+        recs = [(r, items) for r, items in found if items]
+        best_rec = max((r.score for r, _ in recs), default=0.0)
+        recs = [(r, items) for r, items in recs if r.score >= LIST_SHARE * best_rec and r.coverage > 0]
         if recs:
-            return _listing(recs, stems, weights, intent, "matching recommendation")
+            return _recommendations(recs, stems, weights, intent)
     if asks_for_documents(question):
-        firsts = {}
-        for r in strong:
-            firsts.setdefault(r.passage.doc_id, r)
-        return _listing(list(firsts.values()), stems, weights, intent, "matching document", by_document=True)
+        return _listing(_document_representatives(ranked, LIST_SHARE * top), stems, weights, intent,
+                        "matching document", by_document=True)
     if intent.listing and len(strong) > 1:
         return _listing(strong, stems, weights, intent, "relevant passage")
     first = ranked[0]
     second = [r for r in ranked[1:2] if r.score >= SECOND_SHARE * first.score]
     return _direct([first, *second], stems, weights, intent)
+
+
+def _document_representatives(ranked: Sequence[Retrieved], threshold: float) -> list[Retrieved]:
+    """The ranker puts one representative passage per document first (assistant.rerank); keep those whose
+    document has a passage scoring at least threshold."""
+    best: dict[str, float] = {}
+    for r in ranked:
+        best[r.passage.doc_id] = max(best.get(r.passage.doc_id, 0.0), r.score)
+    reps: list[Retrieved] = []
+    for r in ranked:
+        if any(x.passage.doc_id == r.passage.doc_id for x in reps):
+            break
+        reps.append(r)
+    return [r for r in reps if best[r.passage.doc_id] >= threshold]
 
 
 def _listing(items: Sequence[Retrieved], stems, weights, intent: Intent, noun: str,
@@ -79,6 +93,19 @@ def _listing(items: Sequence[Retrieved], stems, weights, intent: Intent, noun: s
         lines.append(f"- {name}: {quote} [{marker}]")
     plural = "" if len(items) == 1 else "s"
     return Draft(f"The documents contain {len(items)} {noun}{plural}:\n" + "\n".join(lines), citations)
+
+
+def _recommendations(recs, stems, weights, intent: Intent) -> Draft:
+    """One line per recommendation item: the whole paragraph, or just the recommending sentence in news."""
+    lines, citations = [], []
+    for marker, (item, rec_items) in enumerate(recs[:MAX_LIST_ITEMS], 1):
+        sentences = [i.text for i in rec_items if i.text != item.passage.text]
+        quote = " ".join(sentences) if sentences else _quote(item, stems, weights, intent, limit=3)
+        citations.append(citation_for(marker, item, quote))
+        lines.append(f"- {item.passage.label}: {quote} [{marker}]")
+    plural = "" if len(citations) == 1 else "s"
+    return Draft(f"The documents contain {len(citations)} matching recommendation{plural}:\n" + "\n".join(lines),
+                 citations)
 
 
 def _direct(items: Sequence[Retrieved], stems, weights, intent: Intent) -> Draft:

@@ -21,6 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
+from assistant.evidence import split_sentences
 from assistant.responses import document_symbol, family_of, is_views_document, parse_responses, responses_text
 from assistant.tagging import Tag, Tagger, Vocabulary, load_vocabulary
 from ingest.errors import ConfigError
@@ -34,12 +35,11 @@ STATUSES = ("supported", "noted", "none")
 CSV_COLUMNS = ("id", "document", "label", "paragraph", "actor", "themes", "groups", "response", "response_reason",
                "text")
 
-# An explicit recommendation sentence; the same pattern the reranker uses (assistant.rerank), kept public here so
-# the chat and the explorer can share one definition.
+# An explicit recommendation sentence. recommendation_items() below is the one definition of "a recommendation":
+# the explorer lists its items and the chat's ranker and composer (assistant.rerank, assistant.extractive) use it.
 RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
 # The chapeau and the disclaimer around a UPR recommendations list are classed "recommendation" by the parser.
 _BOILERPLATE = re.compile(r"^\s*(the following recommendations|all conclusions and/or recommendations)", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 _WORD = re.compile(r"\w{3,}")
 _UN_NUMBER = re.compile(r"^\d+\.\d+$")
 
@@ -91,7 +91,7 @@ def recommendation_items(passage: Passage, doc_record: DocRecord | None,
         return []
     part = f":p{passage.part}" if passage.part > 1 else ""  # split paragraphs number sentences per part
     return [RecommendationItem(id=f"{passage.doc_id}:{passage.paragraph}{part}:s{n}", text=sentence.strip(), **base)
-            for n, sentence in enumerate(_SENTENCE_END.split(passage.text), 1) if RECOMMEND_SENTENCE.search(sentence)]
+            for n, sentence in enumerate(split_sentences(passage.text), 1) if RECOMMEND_SENTENCE.search(sentence)]
 
 
 class RecommendationExplorer:

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from assistant.evidence import support
+from assistant.recommendations import recommendation_items
 from vectorstore.text import context_of
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ _DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
                    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(19|20)\d\d\b", re.I)
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b")
 _NUMBER = re.compile(r"\d")
-_RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
 _WHICH_DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 
 
@@ -56,9 +56,9 @@ def is_continuation(text: str) -> bool:
     return bool(_CONNECTIVE.match(text.strip()))
 
 
-def is_recommendation(passage) -> bool:
-    """A recommendation paragraph, or a paragraph stating one ("was recommended to ...")."""
-    return passage.section_kind == "recommendation" or bool(_RECOMMEND_SENTENCE.search(passage.text))
+def is_recommendation(item: "Retrieved") -> bool:
+    """Whether the passage holds a recommendation item (the explorer's definition, assistant.recommendations)."""
+    return bool(recommendation_items(item.passage, item.doc))
 
 
 def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], weights: Mapping[str, float],
@@ -73,7 +73,7 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
         p = item.passage
         item.coverage = support(stems, f"{context_of(p)} {p.text}", weights).coverage
         score = item.coverage + W_DENSE * item.dense / best_dense + W_KEYWORD * item.keyword / best_keyword
-        if intent.recommendation and is_recommendation(p):
+        if intent.recommendation and is_recommendation(item):
             score += W_RECOMMENDATION
         if intent.numeric and _NUMBER.search(p.text):
             score += W_NUMBER

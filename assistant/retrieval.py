@@ -177,11 +177,10 @@ class HybridRetriever:
                                             section_kinds=filters.section_kinds or None)
         pool = self._fuse(dense, keyword)[:RERANK_POOL]
         pool += self._continuations(pool[:CONTINUE_FROM], manifest, filters, {r.passage.id for r in pool})
-        terms = terms or query_terms_for(query, self.index.keyword)
-        ranked = rerank(query, pool, terms.stems, terms.weights, intent)
-        for item in ranked:
+        for item in pool:
             item.doc = manifest.get(item.passage.doc_id)
-        return ranked[: k or self.k]
+        terms = terms or query_terms_for(query, self.index.keyword)
+        return rerank(query, pool, terms.stems, terms.weights, intent)[: k or self.k]
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
         clauses = []

@@ -83,6 +83,9 @@ COMMON_WORDS = frozenset(
 # Heading wordings mapped to the section kind of the paragraphs under them; first match wins,
 # headings are tried innermost first.
 HEADING_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A State's answers to recommendations are responses, not recommendations (UPR "views" addenda).
+    (re.compile(r"(accepted|supported|noted|rejected) recommendations|views on (the )?(conclusions|recommendations)"
+                r"|replies presented by the state", _I), "response"),
     (re.compile(r"recommendation", _I), "recommendation"),
     (re.compile(r"areas? (?:for|of) improvement|challenges|gaps|shortcomings|concerns", _I), "area_for_improvement"),
     (re.compile(r"^(?:the )?paris principles$|^principles relating to|^(?:international )?standards?$|^benchmarks?$", _I), "standard"),

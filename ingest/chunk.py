@@ -16,6 +16,7 @@ _KIND_LABELS = {
     "recommendation": "Recommendation",
     "area_for_improvement": "Area for improvement",
     "standard": "Standard",
+    "response": "Response",
 }
 # A sentence ends at . ! ? … (maybe followed by closing quotes or brackets) before a space and a capital,
 # digit, opening quote or bracket.

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when cleaning, structure, metadata or chunking output changes: the indexer folds it into the
 # document version, so every file is re-parsed once instead of keeping passages from the old parser.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse(

@@ -45,7 +45,17 @@ def split_paragraphs(pages: Sequence[Page]) -> list[Paragraph]:
         section_kind. Newsletters (a masthead line says "newsletter") are split into articles.
     """
     lines = L.lines_of(pages)
-    return _Splitter(lines).run() if lines else []
+    return _chapeaus_are_not_recommendations(_Splitter(lines).run()) if lines else []
+
+
+def _chapeaus_are_not_recommendations(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """In a UN list of recommendations ("140.1" ... "140.254"), the plain-numbered paragraphs under the same
+    heading are its chapeau ("The following recommendations will be examined ...") and closing note, not
+    recommendations."""
+    if not any(p.section_kind == "recommendation" and "." in p.number for p in paragraphs):
+        return paragraphs
+    return [_with_kind(p, "other") if p.section_kind == "recommendation" and p.numbered and p.number.isdigit()
+            else p for p in paragraphs]
 
 
 class _Splitter:

@@ -13,6 +13,7 @@ SECTION_KINDS = (
     "finding",
     "area_for_improvement",
     "standard",
+    "response",
     "news",
     "other",
 )

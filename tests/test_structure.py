@@ -82,7 +82,8 @@ def test_split_paragraphs_recommendations_follow_their_chapeau():
     paras = _split("139. Last.\nII. Conclusions and/or recommendations\n140. The following:\n140.1 Do a (X);\n"
                    "140.2 Do b (Y);\n141. All conclusions.")
     assert [p.number for p in paras] == ["139", "140", "140.1", "140.2", "141"]
-    assert [p.section_kind for p in paras] == ["finding"] + ["recommendation"] * 4
+    # the chapeau (140) and the closing note (141) sit under the heading but are not recommendations
+    assert [p.section_kind for p in paras] == ["finding", "other", "recommendation", "recommendation", "other"]
     assert paras[2].chapter == "II"
     assert paras[2].heading_path == ("II. Conclusions and/or recommendations",)
 
@@ -308,3 +309,9 @@ def test_split_paragraphs_any_pages_do_not_crash(raw_pages):
                                  "Recommendation", "", "  • bullet", "Body line", "Newsletter", "22-05-2020"])))
 def test_split_paragraphs_layout_mixtures_do_not_crash(lines):
     assert all(p.text for p in split_paragraphs([Page("\n".join(lines), 1)]))
+
+
+def test_split_paragraphs_state_views_on_recommendations_are_responses_not_recommendations():
+    paras = _split("I. Accepted recommendations\n3. The Government accepts 140.7, 140.8.\n"
+                   "III. Noted recommendations\n5. The Government notes 140.1.")
+    assert [(p.number, p.section_kind) for p in paras] == [("3", "response"), ("5", "response")]
