@@ -13,6 +13,8 @@ from typing import Any, Iterator
 from assistant import render, ui_support, ui_views
 from assistant.core import Assistant
 from assistant.settings import Settings
+from assistant.recommendations import RecommendationExplorer
+from assistant.ui_recommendations import build_recommendations_tab
 from ingest.errors import HrqaError
 from ingest.types import DOC_TYPES, SECTION_KINDS
 from vectorstore.indexer import Indexer
@@ -95,6 +97,10 @@ class _Handlers:
             return ui_views.panel_placeholder("This passage is no longer indexed (its document changed or was "
                                               "deleted).")
         return ui_views.passage_panel(view.passage, view.context, view.record, view.quote)
+
+    def open_passage(self, passage_id: str) -> str:
+        """The source panel for a passage chosen outside the chat (the recommendations table)."""
+        return self.show_source(f"{passage_id}|0", [])
 
     def documents(self) -> tuple:
         """(table rows, document choices, country choices, footer) from the index as it is now."""
@@ -202,6 +208,9 @@ def _layout(gr, h: _Handlers, settings: Settings) -> SimpleNamespace:
                 w.to_delete = gr.Dropdown(names, label="Document to delete", elem_id="hrqa-delete-choice")
                 w.delete = gr.Button("Delete document", variant="stop", elem_id="hrqa-delete")
             w.result = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="hrqa-upload-result")
+        with gr.Tab("Recommendations", id="recommendations"):
+            w.recommendations = build_recommendations_tab(gr, RecommendationExplorer(h.assistant.index),
+                                                          h.open_passage)
     w.footer = gr.HTML(footer_value, elem_id="hrqa-footer")
     return w
 

@@ -254,3 +254,13 @@ def test_ui_document_with_script_is_shown_as_text_and_runs_nothing(page, tmp_pat
     page.wait_for_timeout(500)  # give any injected handler (img onerror) time to fire
     assert page.evaluate("window.__pwned") is None
     _shot(page, "documents-markup-as-text")
+
+
+def test_recommendations_tab_in_the_app_lists_251_and_opens_it(page):
+    page.get_by_role("tab", name="Recommendations").click()
+    cell = page.get_by_role("gridcell").filter(has_text="¶251").first
+    cell.wait_for(timeout=60_000)
+    cell.click()
+    page.locator("blockquote").filter(has_text="Closer cooperation with local self-organized groups").first.wait_for(
+        timeout=30_000)
+    _shot(page, "recommendations-in-app")
