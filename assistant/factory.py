@@ -25,8 +25,8 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
 
 def _keyword_file(settings: Settings) -> str:
     """Per store and embedder, so an embedded store and a server (or two servers) never share a cache."""
-    where = f"{settings.chroma_host}-{settings.chroma_port}-{settings.chroma_database}" if settings.uses_server \
-        else "local"
+    where = (f"{settings.chroma_host}-{settings.chroma_port}-{settings.chroma_tenant}-{settings.chroma_database}"
+             if settings.uses_server else "local")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in where)
     return f"keyword-{settings.collection_prefix}-{settings.embedder}-{safe}.sqlite"
 
@@ -44,6 +44,6 @@ def make_assistant(settings: Settings, index: Index | None = None, chat_model=No
     if chat_model is None:
         chat_model = make_chat_model(settings.llm_backend, settings.llm_model, settings.llm_base_url,
                                      settings.llm_api_key, settings.llm_model_path, settings.llm_timeout,
-                                     settings.llm_temperature)
+                                     settings.llm_temperature, settings.llm_max_tokens)
     return Assistant(index, chat_model, k=settings.top_k, min_coverage=settings.refusal_threshold,
                      llm_timeout=settings.llm_timeout)

@@ -44,7 +44,8 @@ class Checked:
 
 
 def make_chat_model(backend: str, model: str = "", base_url: str = "", api_key: str = "not-needed",
-                    model_path: str = "", timeout: float = 60.0, temperature: float = 0.0) -> Any | None:
+                    model_path: str = "", timeout: float = 60.0, temperature: float = 0.0,
+                    max_tokens: int = 400) -> Any | None:
     """The one factory for chat models; None for the offline backend.
 
     Raises:
@@ -58,18 +59,19 @@ def make_chat_model(backend: str, model: str = "", base_url: str = "", api_key: 
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(model=model or "local", base_url=base_url, api_key=api_key, timeout=timeout,
-                          temperature=temperature, max_retries=0)
+                          temperature=temperature, max_retries=0, max_tokens=max_tokens)
     if backend == "ollama":
         from langchain_ollama import ChatOllama
 
         return ChatOllama(model=model or "llama3.2", base_url=base_url or None, temperature=temperature,
-                          client_kwargs={"timeout": timeout})
+                          num_predict=max_tokens, client_kwargs={"timeout": timeout})
     if backend == "llamacpp":
         if not model_path:
             raise ConfigError("HRQA_LLM_MODEL_PATH (a .gguf file) is required for the llamacpp backend")
         from langchain_community.chat_models import ChatLlamaCpp
 
-        return ChatLlamaCpp(model_path=model_path, temperature=temperature, n_ctx=4096, verbose=False)
+        return ChatLlamaCpp(model_path=model_path, temperature=temperature, n_ctx=4096, max_tokens=max_tokens,
+                            verbose=False)
     raise ConfigError(f"unknown LLM backend {backend!r}; use none, openai, ollama or llamacpp (HRQA_LLM_BACKEND)")
 
 

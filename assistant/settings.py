@@ -32,7 +32,8 @@ class Settings:
         refusal_threshold: evidence score below which the answer is a refusal.
         keyword_sync_seconds: how often a process re-checks the shared manifest for other writers.
         llm_backend: "none" (offline extractive), "openai" (any OpenAI-compatible server), "ollama", "llamacpp".
-        llm_model, llm_base_url, llm_api_key, llm_model_path, llm_timeout, llm_temperature: the chat model.
+        llm_model, llm_base_url, llm_api_key, llm_model_path, llm_timeout, llm_temperature, llm_max_tokens:
+            the chat model.
         host, port, auth, auth_file, max_upload_mb, allowed_upload_types, concurrency_limit: the web app.
     """
 
@@ -57,6 +58,7 @@ class Settings:
     llm_model_path: str = ""
     llm_timeout: float = 60.0
     llm_temperature: float = 0.0
+    llm_max_tokens: int = 400
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""
