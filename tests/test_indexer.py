@@ -1,0 +1,114 @@
+import shutil
+
+import pytest
+
+from tests.conftest import SAMPLE_CORPUS, FakeEmbedder
+from vectorstore.indexer import IngestBusy, Indexer, _FileLock
+
+
+def _ids(index):
+    return sorted(p.id for rec in index.documents() for p in index.store.passages_of(rec.meta.doc_id, rec.version))
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    dest = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, dest)
+    return dest
+
+
+def test_ingest_sample_corpus_reports_every_file(make_index, tmp_path, corpus):
+    index = make_index()
+    report = Indexer(index, tmp_path / "store", progress=False).ingest([corpus])
+    assert report.summary()["documents"] == 5 and report.count("added") == 5 and report.ok
+    assert report.summary()["passages"] == index.store.count() == index.keyword.count()
+
+
+def test_reingest_unchanged_is_a_noop_with_same_ids_and_no_embedding(tmp_path, corpus, make_index):
+    embedder = FakeEmbedder()
+    index = make_index(embedder)
+    Indexer(index, tmp_path / "store", progress=False).ingest([corpus])
+    first_ids, embedded = _ids(index), embedder.embedded
+    report = Indexer(index, tmp_path / "store", progress=False).ingest([corpus])
+    assert report.count("unchanged") == 5 and report.embedded == 0
+    assert embedder.embedded == embedded, "no text was embedded the second time"
+    assert _ids(index) == first_ids
+
+
+def test_changed_file_replaces_its_passages_only(tmp_path, corpus, make_index):
+    index = make_index()
+    indexer = Indexer(index, tmp_path / "store", progress=False)
+    indexer.ingest([corpus])
+    before = {rec.meta.file_name: rec.version for rec in index.documents()}
+    target = corpus / "uz-ru-ombudsman-roadmap-2025-2026.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nA new closing paragraph about zebrafish.\n",
+                      encoding="utf-8")
+    report = indexer.ingest([corpus])
+    assert report.count("updated") == 1 and report.count("unchanged") == 4
+    after = {rec.meta.file_name: rec.version for rec in index.documents()}
+    assert [name for name in after if after[name] != before[name]] == [target.name]
+    assert index.store.count() == sum(rec.n_passages for rec in index.documents()), "no stale passages left"
+    assert index.keyword.search("zebrafish", 5)
+
+
+def test_prune_removes_documents_whose_files_are_gone(tmp_path, corpus, make_index):
+    index = make_index()
+    indexer = Indexer(index, tmp_path / "store", progress=False)
+    indexer.ingest([corpus])
+    (corpus / "baku-conference-ombudsmen-business-human-rights.txt").unlink()
+    report = indexer.ingest([corpus], prune=True)
+    assert report.count("removed") == 1
+    assert len(index.documents()) == 4
+    assert index.store.count() == index.keyword.count() == sum(r.n_passages for r in index.documents())
+
+
+def test_bad_files_are_named_with_reasons_and_good_files_still_ingested(tmp_path, make_index):
+    docs = tmp_path / "mixed"
+    docs.mkdir()
+    (docs / "good.txt").write_text("The Ombudsman visited the colony.\n\nIt found 17 cells without ventilation.\n")
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (docs / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (docs / "notes.xyz").write_text("unknown type")
+    index = make_index()
+    report = Indexer(index, tmp_path / "store", progress=False).ingest([docs, docs / "notes.xyz"])
+    by_name = {f.path.rsplit("/", 1)[-1]: f for f in report.files}
+    assert by_name["good.txt"].status == "added"
+    assert {n for n, f in by_name.items() if f.status == "failed"} == {"empty.txt", "broken.pdf", "binary.txt",
+                                                                       "notes.xyz"}
+    assert all(by_name[n].reason for n in ("empty.txt", "broken.pdf", "binary.txt", "notes.xyz"))
+    assert "unsupported file type" in by_name["notes.xyz"].reason
+    assert not report.ok
+    assert [r.meta.file_name for r in index.documents()] == ["good.txt"]
+
+
+def test_unsupported_file_inside_a_folder_is_skipped_not_failed(tmp_path, make_index):
+    docs = tmp_path / "d"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Some text about mahallas.")
+    (docs / "image.png").write_bytes(b"\x89PNG")
+    report = Indexer(make_index(), tmp_path / "store", progress=False).ingest([docs])
+    assert [(f.status, f.path.rsplit("/", 1)[-1]) for f in report.files] == [("added", "a.txt"), ("skipped", "image.png")]
+    assert report.ok
+
+
+def test_second_ingestion_while_one_runs_is_refused_with_a_clear_message(tmp_path, make_index, corpus):
+    store = tmp_path / "store"
+    with _FileLock(store / "ingest.lock"):
+        with pytest.raises(IngestBusy, match="another ingestion is running"):
+            Indexer(make_index(), store, progress=False).ingest([corpus])
+
+
+def test_interrupted_run_marker_triggers_orphan_cleanup(tmp_path, make_index, corpus):
+    from ingest.types import DocumentMeta, Passage
+
+    index = make_index()
+    store = tmp_path / "store"
+    meta = DocumentMeta(doc_id="ghost", file_name="ghost.txt", title="G", short_title="G", doc_type="news")
+    ghost = [Passage(id="ghost:v:00000", doc_id="ghost", ordinal=0, text="half written", paragraph="1", label="G")]
+    index.store.add_passages(ghost, index.embedder.embed_documents(["half written"]), "v", meta)
+    (store / "ingest.inprogress").write_text("12345")
+    report = Indexer(index, store, progress=False).ingest([corpus])
+    assert report.orphans_removed == 1
+    assert index.store.get(["ghost:v:00000"]) == []
+    assert not (store / "ingest.inprogress").exists()
