@@ -1,0 +1,65 @@
+# hrqa developer and CI entry points. Everything runs from the project venv .venv/.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The CPU build on this machine's disk; a plain `torch` resolves to a multi-GB CUDA build.
+TORCH_SPEC := torch==2.13.0
+# The stamp is named after pyproject.toml's content, so an edit there reinstalls and a
+# second `make install` on an unchanged file does nothing.
+INSTALL_STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+DATA_DIR ?= $(or $(HRQA_DATA_DIR),$(CURDIR)/.hrqa)
+CORPUS ?= examples/corpus
+PYTEST_ARGS ?=
+SERVE_ARGS ?=
+
+# Models come from installed packages; nothing may reach for the Hugging Face hub.
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: help install ingest run test bench clean distclean
+
+help:
+	@echo "make install  create .venv and install hrqa[ui,dev] (no-op when up to date)"
+	@echo "make ingest   index $(CORPUS) into $(DATA_DIR)"
+	@echo "make run      install, ingest, then serve the web UI"
+	@echo "make test     run the whole test suite (PYTEST_ARGS=... to narrow it)"
+	@echo "make bench    run the bench/*.py scripts"
+	@echo "make clean    remove caches, build output and .hrqa/; distclean also .venv"
+
+install: $(INSTALL_STAMP)
+
+$(INSTALL_STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
+	$(BIN)/python -m pip install --quiet -e '.[ui,dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+ingest: install
+	HRQA_DATA_DIR=$(DATA_DIR) $(BIN)/hrqa ingest $(CORPUS)
+
+run: ingest
+	HRQA_DATA_DIR=$(DATA_DIR) $(BIN)/hrqa serve $(SERVE_ARGS)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Scripts whose names start with "_" are helpers imported by the others.
+bench: install
+	@shopt -s nullglob; for script in bench/*.py; do \
+		case "$$(basename "$$script")" in _*) continue;; esac; \
+		echo "== $$script"; $(BIN)/python "$$script"; \
+	done
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .hrqa
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
