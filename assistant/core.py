@@ -11,6 +11,7 @@ from typing import Any, Iterator, Sequence
 from assistant import extractive, followup, llm
 from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, years_missing
 from assistant.retrieval import Filters, HybridRetriever, Intent, Retrieved, detect_intent
+from assistant.translate import to_english_query
 from assistant.types import Answer, Event
 from vectorstore.index import Index
 
@@ -86,7 +87,7 @@ class Assistant:
         """Like ask(), as events: "status", then "token" deltas, then one final "answer"."""
         started = time.monotonic()
         k = k or self.k
-        standalone = self._standalone(question, history)
+        standalone = to_english_query(self._standalone(question, history))
         yield Event("status", "Searching the documents…")
         intent = detect_intent(standalone)
         terms = query_terms_for(standalone, self.index.keyword)

@@ -1,0 +1,21 @@
+from assistant.translate import looks_foreign, to_english_query
+
+
+def test_russian_question_becomes_english_terms():
+    assert to_english_query("Какие рекомендации касаются махаллей?") == "recommendations concern mahallas"
+    assert to_english_query("Сколько обращений получил омбудсмен в 2025 году?") == "how many appeals Ombudsman 2025"
+
+
+def test_uzbek_and_azerbaijani_latin_questions_are_recognised():
+    assert to_english_query("Qaysi tavsiyalar mahallalarga tegishli?") == "recommendations mahallas concern"
+    assert to_english_query("Məhəllələrə aid hansı tövsiyələr var?") == "mahallas concern recommendations"
+
+
+def test_english_question_is_unchanged():
+    q = "Which recommendations concern mahallas?"
+    assert not looks_foreign(q)
+    assert to_english_query(q) == q
+
+
+def test_foreign_question_without_glossary_words_is_unchanged():
+    assert to_english_query("Привет, как дела?") == "Привет, как дела?"
