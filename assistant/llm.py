@@ -25,6 +25,11 @@ _MARKER = re.compile(r"\[\s*(S\d+)\s*\]", re.I)
 _ANY_BRACKET_ID = re.compile(r"\[\s*([A-Za-z]*\d+[A-Za-z0-9]*)\s*\]")
 _REFUSAL = "NOT_IN_DOCUMENTS"
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
+# Text that addresses the model rather than the reader: a passage containing it may be a prompt injection, so a
+# sentence supported only by such a passage is not presented as a cited claim.
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|\byou are now\b|\bsystem prompt\b"
+    r"|\b(answer|reply|respond|say)\s+(only\s+)?(that|with)\b", re.I | re.S)
 # Strings a passage could use to pretend its data section ended.
 _DELIMITERS = re.compile(r"</?\s*passage[^>]*>", re.I)
 
@@ -141,6 +146,11 @@ def check_answer(raw: str, question: str, passages: Sequence[Retrieved]) -> Chec
             continue
         if not known:
             warnings.append(f"unsupported sentence (no valid citation): {text[:80]}")
+            out_sentences.append(f"{text} [unsupported]")
+            continue
+        if all(_INSTRUCTION_LIKE.search(valid[i].passage.text) for i in known):
+            warnings.append(f"sentence relies on a passage that contains instructions (possible prompt injection): "
+                            f"{text[:80]}")
             out_sentences.append(f"{text} [unsupported]")
             continue
         marks = "".join(f"[{numbering.setdefault(i, len(numbering) + 1)}]" for i in dict.fromkeys(known))

@@ -14,6 +14,8 @@ from importlib import resources
 import yaml
 
 _CYRILLIC = re.compile(r"[а-яёўқғҳА-ЯЁЎҚҒҲ]")
+# Letters of Azerbaijani and Uzbek Latin that English never uses (no IGNORECASE: "ı" would fold to "i").
+_TURKIC_LETTERS = re.compile(r"[əƏğĞşŞçÇıöÖüÜʻ‘]|\b[oOgG]'")
 _ENGLISH_FUNCTION_WORDS = frozenset("the of and what which who how did does do is are was were in on for with".split())
 _TOKEN = re.compile(r"[\w'ʻ‘’-]+", re.UNICODE)
 
@@ -27,11 +29,20 @@ def glossary() -> tuple[tuple[str, str], ...]:
 
 
 def looks_foreign(question: str) -> bool:
-    """Cyrillic script, or a Latin-script question without English function words (Uzbek, Azerbaijani)."""
-    if _CYRILLIC.search(question):
+    """Cyrillic script; Uzbek or Azerbaijani letters; or Latin-script words the glossary translates (an English
+    word such as "mahallas" that is its own translation does not count) with no English function words."""
+    if _CYRILLIC.search(question) or _TURKIC_LETTERS.search(question):
         return True
-    words = {w.lower() for w in _TOKEN.findall(question)}
-    return bool(words) and not words & _ENGLISH_FUNCTION_WORDS and bool(_english_terms(question))
+    words = [w.lower() for w in _TOKEN.findall(question)]
+    if not words or set(words) & _ENGLISH_FUNCTION_WORDS:
+        return False
+    translated = [w for w in words if (term := _translate(w)) and w not in term.lower().split()]
+    return len(translated) >= 2
+
+
+def _translate(token: str) -> str:
+    """The English term for one lower-case word, or ""."""
+    return next((english for prefix, english in glossary() if token.startswith(prefix)), "")
 
 
 def _english_terms(question: str) -> list[str]:
@@ -40,10 +51,8 @@ def _english_terms(question: str) -> list[str]:
         if token.isdigit():
             terms.append(token)
             continue
-        for prefix, english in glossary():
-            if token.startswith(prefix):
-                terms.extend(t for t in english.split() if t not in terms)
-                break
+        english = _translate(token)
+        terms.extend(t for t in english.split() if t not in terms)
     return list(dict.fromkeys(terms))
 
 

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from assistant import render, ui_support, ui_views
+from assistant import render, ui_auth, ui_support, ui_views
 from assistant.core import Assistant
 from assistant.settings import Settings
 from assistant.recommendations import RecommendationExplorer
@@ -252,7 +252,10 @@ def _wire(gr, app, w: SimpleNamespace, h: _Handlers) -> None:
 def launch(app, settings: Settings, **options: Any):
     """Queue and launch an app built by build_app with the deployment settings (login, limits, no network)."""
     app.queue(default_concurrency_limit=settings.concurrency_limit)
-    return app.launch(server_name=settings.host, server_port=settings.port, auth=ui_support.load_logins(settings),
+    logins = ui_support.load_logins(settings)
+    if logins:  # the login page must not carry the API description (it lists indexed file names)
+        options.setdefault("app_kwargs", {}).setdefault("middleware", []).append(ui_auth.middleware())
+    return app.launch(server_name=settings.host, server_port=settings.port, auth=logins,
                       auth_message="hrqa: sign in with the login your administrator gave you.", share=False,
                       max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, css=CSS, **options)
 

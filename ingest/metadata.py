@@ -152,7 +152,8 @@ def _checked_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
 
 def _facts(file_name: str, text: str, facts_text: str, countries: tuple[str, ...]) -> dict[str, str]:
     """Values the label and title templates may use; a fact that was not found is absent."""
-    facts = {"stem": _humanize(_stem_words(file_name)), "heading": _heading(text)}
+    # A name with no letters ("-.txt") still needs a readable stem for titles and labels.
+    facts = {"stem": _humanize(_stem_words(file_name)) or file_name.strip() or "Untitled", "heading": _heading(text)}
     issue = re.search(r"\bnewsletter\s*(?:#|no\.)\s*(\d+)", facts_text, re.I)
     issue = issue or re.search(r"newsletter[-_ ]+(\d+)", file_name, re.I)
     facts["issue"] = issue.group(1) if issue else ""

@@ -31,6 +31,13 @@ logger = logging.getLogger(__name__)
 # Extension -> RawDocument.source_format.
 _FORMATS = {".txt": "txt", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
 SUPPORTED_EXTENSIONS = tuple(_FORMATS)
+# Size limits for one document. Parsing costs ~2 s per million characters and every ~150 characters become a
+# passage to embed and store, so a 50 MB text would run for most of an hour; 5 M characters (about 2,500
+# dense pages, several times a long UN report) is ingested in minutes. A file too large to plausibly stay
+# under the text limit is refused before it is read.
+MAX_TEXT_CHARS = 5_000_000
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_TEXT_BYTES_PER_CHAR = 4  # UTF-8's widest character: a text file above max chars x 4 bytes cannot fit
 
 # UTF-32 BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
@@ -45,6 +52,9 @@ _MAX_CONTROL_RATIO = 0.05
 # cp1251 is accepted only when words containing Cyrillic are (almost) all-Cyrillic: Latin-1 accents decoded
 # as cp1251 give mixed words such as "cafй", genuine Russian gives whole Cyrillic words.
 _MIN_PURE_CYRILLIC_WORDS = 0.8
+# Control characters are invisible in a document but can drive a terminal (ESC sequences, C1 CSI) when a passage
+# is printed by `hrqa ask`/`show`; only tab, newline and form feed (a page break) carry layout.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # HTML elements that are page chrome or code, never document text.
 _DROP_TAGS = ("script", "style", "nav", "noscript", "template", "head", "iframe", "svg")
 # Site banners and footers; inside an <article> or <main> they hold the article's own title and byline.
@@ -53,18 +63,19 @@ _PARAGRAPH_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
 _LINE_TAGS = ("div", "section", "article", "main", "aside", "tr", "dt", "dd", "figcaption", "address", "caption")
 
 
-def read_file(path: str | Path) -> RawDocument:
+def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS) -> RawDocument:
     """Read a supported file into pages of raw text.
 
     Args:
         path: a .txt, .md, .pdf, .html, .htm or .docx file.
+        max_text_chars: refuse documents whose text is longer (see MAX_TEXT_CHARS).
 
     Returns:
         The document's text: one Page per PDF page (numbered from 1), a single unnumbered Page otherwise.
 
     Raises:
         IngestError: the path is missing, a directory or unreadable; the type is unsupported; the file is
-            empty, binary, corrupt, encrypted, or has no extractable text.
+            empty, binary, corrupt, encrypted, has no extractable text, or is over the size limits.
     """
     p = Path(path)
     where = str(path)
@@ -73,6 +84,7 @@ def read_file(path: str | Path) -> RawDocument:
     if fmt is None:
         supported = ", ".join(SUPPORTED_EXTENSIONS)
         raise IngestError(where, f"unsupported file type '{p.suffix or p.name}'; supported: {supported}")
+    _check_file_size(p, where, fmt, max_text_chars)
     data = _read_bytes(p, where)
     if not data:
         raise IngestError(where, "empty file")
@@ -84,9 +96,14 @@ def read_file(path: str | Path) -> RawDocument:
         pages = (Page(_html_text(decode_text(data, where))),)
     else:
         pages = (Page(decode_text(data, where)),)
+    pages = tuple(Page(_CONTROLS.sub("", page.text), page.number) for page in pages)
     if not any(page.text.strip() for page in pages):
         reason = "no extractable text (scanned PDF?)" if fmt == "pdf" else "no text content"
         raise IngestError(where, reason)
+    chars = sum(len(page.text) for page in pages)
+    if chars > max_text_chars:
+        raise IngestError(where, f"too long: {chars:,} characters of text, over the limit of {max_text_chars:,} "
+                                 "for one document; split the file into parts")
     return RawDocument(path=where, file_name=p.name, source_format=fmt, pages=pages)
 
 
@@ -165,6 +182,18 @@ def _require_file(p: Path, where: str) -> None:
         raise IngestError(where, "is a directory, not a file")
     if not p.exists():
         raise IngestError(where, "file not found; check the path")
+
+
+def _check_file_size(p: Path, where: str, fmt: str, max_text_chars: int) -> None:
+    """Refuse, without reading it, a file whose size alone puts it over the limits."""
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
+    limit = MAX_FILE_BYTES if fmt in ("pdf", "docx") else min(MAX_FILE_BYTES, max_text_chars * _TEXT_BYTES_PER_CHAR)
+    if size > limit:
+        raise IngestError(where, f"too large: {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.0f} MB "
+                                 f"for one {fmt} file (at most {max_text_chars:,} characters of text); split it")
 
 
 def _read_bytes(p: Path, where: str) -> bytes:

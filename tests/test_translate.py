@@ -19,3 +19,7 @@ def test_english_question_is_unchanged():
 
 def test_foreign_question_without_glossary_words_is_unchanged():
     assert to_english_query("Привет, как дела?") == "Привет, как дела?"
+
+
+def test_english_keywords_without_function_words_are_not_foreign():
+    assert to_english_query("mahallas partners cooperation") == "mahallas partners cooperation"

@@ -1,6 +1,7 @@
 """The one place that builds a Chroma client: embedded by default, a Chroma server by configuration."""
 from __future__ import annotations
 
+import fcntl
 import logging
 from pathlib import Path
 from typing import Any, Mapping
@@ -37,8 +38,11 @@ def make_chroma_client(
         if path is None:
             raise StoreError("no data directory given for the embedded Chroma store (HRQA_DATA_DIR)")
         Path(path).mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(Path(path) / "chroma"), settings=chroma_settings,
-                                         tenant=tenant, database=database)
+        # Chroma creates its tables without a lock: two processes opening a new store at once can collide.
+        with open(Path(path) / "chroma.open.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return chromadb.PersistentClient(path=str(Path(path) / "chroma"), settings=chroma_settings,
+                                             tenant=tenant, database=database)
     except StoreError:
         raise
     except Exception as exc:
