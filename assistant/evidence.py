@@ -27,12 +27,14 @@ _NOT_ENTITIES = frozenset("which what who when where how why with does did were 
 def stem(token: str) -> str:
     """A deliberately crude stem: lower-case, plural 's' dropped, first 6 letters.
 
-    Good enough to match recommendation/recommended, organisations/organizations, махаллей/махалли,
+    Good enough to match recommendation/recommended, organisations/organizations, speak/speaking, махаллей/махалли,
     and cheap enough to run over every candidate sentence.
     """
     token = token.lower()
     if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
         token = token[:-1]
+    if len(token) >= 7 and token.endswith("ing"):  # speaking -> speak, meetings -> meet
+        token = token[:-3]
     return token[:6]
 
 

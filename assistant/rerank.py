@@ -32,18 +32,24 @@ _CONNECTIVE = re.compile(r"^(also|furthermore|moreover|in addition|additionally|
                          r"as a result|she|he|they|it|this|these|those)(?=[\s,;:])", re.I)
 _DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
                    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(19|20)\d\d\b", re.I)
-_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b")
+# A person's name: a title, or a given name and a surname with an ending common in the region's names
+# (Moskalkova, Eshmatova, Aliyeva, Kamalov, Zeynalov, Rahimli, ...); "Oliy Majlis" or "Human Rights" are not names.
+_PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+(ova|ov|eva|ev|yeva|yev|ina|in|sky|skaya"
+                     r"|enko|uk|yan|li|zade|aev|ayev|ovich|ovna)\b")
+_PLACE = re.compile(r"\b(in|at) (?!the\b)[A-Z][a-z]+")
 _NUMBER = re.compile(r"\d")
 _WHICH_DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 
 
 def answer_type(question: str) -> str:
-    """"date", "person" or "" from the question's wh-word."""
+    """"date", "person", "place" or "" from the question's wh-word."""
     q = question.strip().lower()
     if q.startswith("when"):
         return "date"
     if q.startswith("who") or re.search(r"\bwhich (\w+ )?(official|person|minister|ombudsman|commissioner)\b", q):
         return "person"
+    if q.startswith("where"):
+        return "place"
     return ""
 
 
@@ -77,13 +83,16 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
             score += W_RECOMMENDATION
         if intent.numeric and _NUMBER.search(p.text):
             score += W_NUMBER
-        if (wanted == "date" and _DATE.search(p.text)) or (wanted == "person" and _PERSON.search(p.text)):
+        if (wanted == "date" and _DATE.search(p.text)) or (wanted == "person" and _PERSON.search(p.text)) \
+                or (wanted == "place" and _PLACE.search(p.text)):
             score += W_ANSWER_TYPE
         item.score = score
     _inherit(items)
     ranked = sorted(items, key=lambda r: r.score, reverse=True)
     if asks_for_documents(question):
         return _documents_by_lead(ranked)
+    if intent.listing and not intent.recommendation:
+        return _dominant_article_in_reading_order(ranked)
     return ranked
 
 
@@ -111,3 +120,19 @@ def _documents_by_lead(ranked: list["Retrieved"]) -> list["Retrieved"]:
         firsts.append(min(same_article, key=lambda r: r.passage.ordinal))
     chosen = {id(r) for r in firsts}
     return firsts + [r for r in ranked if id(r) not in chosen]
+
+
+def _dominant_article_in_reading_order(ranked: list["Retrieved"], top: int = 5, quorum: int = 3
+                                       ) -> list["Retrieved"]:
+    """For list questions: when one newsletter article holds most of the top passages, the answer is that
+    article, so its candidate paragraphs come first in reading order (a list reads as the text does).
+
+    Only articles (article_index > 0): a whole news page or report is not one list to read in order.
+    """
+    key = (ranked[0].passage.doc_id, ranked[0].passage.article_index) if ranked else None
+    if key is None or key[1] == 0:
+        return ranked
+    same = [r for r in ranked if (r.passage.doc_id, r.passage.article_index) == key]
+    if sum(1 for r in ranked[:top] if r in same) < quorum:
+        return ranked
+    return sorted(same, key=lambda r: r.passage.ordinal) + [r for r in ranked if r not in same]

@@ -67,3 +67,8 @@ def test_query_terms_for_doubles_focus_weight(make_index):
     assert terms.focus == ("budget",)
     assert terms.weights["budget"] == FOCUS_WEIGHT * plain["budget"]
     assert terms.doc_freq == {"budget": 1, "office": 2}
+
+
+def test_stem_drops_ing_after_plural():
+    assert stem("speaking") == stem("speak") == "speak"
+    assert stem("meetings") == stem("meeting") == "meet"

@@ -55,3 +55,29 @@ def test_answer_type_and_continuation_detection():
     assert answer_type("How many appeals?") == ""
     assert is_continuation("Also, the Ombudsman focused on reforms.")
     assert not is_continuation("Also-rans are not continuations")
+
+
+def test_answer_type_place_and_regional_person_names():
+    from assistant.rerank import _PERSON, _PLACE
+
+    assert answer_type("Where was the conference held?") == "place"
+    assert _PLACE.search("a conference organized in Baku on October 19-20")
+    assert not _PLACE.search("In the first half of 2025, in the field of rights")
+    assert _PERSON.search("the Commissioner, Tatyana Moskalkova, attended")
+    assert not _PERSON.search("the Oliy Majlis for Human Rights")
+
+
+def test_rerank_list_question_reads_a_dominant_newsletter_article_in_order():
+    items = [_r("n", 5, "shortcomings found", dense=0.9, article=3), _r("n", 2, "the beds are too close", dense=0.5,
+             article=3), _r("n", 4, "shortcomings in dining", dense=0.8, article=3),
+             _r("n", 3, "shortcomings in medical care", dense=0.7, article=3), _r("x", 0, "other", dense=0.6)]
+    ranked = rerank("What shortcomings were found?", items, ["shortc"], {}, Intent(listing=True))
+    assert [(r.passage.doc_id, r.passage.ordinal) for r in ranked] == [("n", 2), ("n", 3), ("n", 4), ("n", 5),
+                                                                       ("x", 0)]
+
+
+def test_rerank_list_question_on_a_news_page_keeps_score_order():
+    items = [_r("p", 5, "proposals were put forward", dense=0.9), _r("p", 0, "a meeting", dense=0.5),
+             _r("p", 2, "participants", dense=0.6), _r("p", 3, "more", dense=0.55)]
+    ranked = rerank("What proposals were put forward?", items, ["propos"], {}, Intent(listing=True))
+    assert ranked[0].passage.ordinal == 5
