@@ -10,7 +10,7 @@ from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
 from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, years_missing
-from assistant.retrieval import Filters, HybridRetriever, Intent, Retrieved, detect_intent
+from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
 from vectorstore.index import Index

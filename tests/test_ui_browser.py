@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from bench._serve import ingest_sample, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "examples" / "corpus"
@@ -32,54 +30,19 @@ pytestmark = [
 ]
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HRQA_")}
-    env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=str(ROOT))
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
     """The sample corpus ingested with the real CLI and the real embedder."""
     path = tmp_path_factory.mktemp("ui-store")
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLE_CORPUS), "--store", str(path)],
-                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
+    ingest_sample(path)
     return path
 
 
 @pytest.fixture(scope="module")
 def server(store, tmp_path_factory):
     """`hrqa serve` on a free port; yields its URL and stops it afterwards."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("serve-log") / "serve.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(store),
-                                 "--port", str(port)], cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"server exited early:\n{log_path.read_text()}"
-            assert time.monotonic() < deadline, f"server did not listen within 120 s:\n{log_path.read_text()}"
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serve(store, tmp_path_factory.mktemp("serve-log") / "serve.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
