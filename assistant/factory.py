@@ -18,9 +18,15 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
         headers=settings.header_dict(), tenant=settings.chroma_tenant, database=settings.chroma_database,
     )
     keyword_path = settings.data_path / _keyword_file(settings)
-    model = embedder or partial(make_embedder, settings.embedder, settings.embed_batch_size)
-    return Index(client, keyword_path, model, embedder_name=settings.embedder,
+    model = embedder or partial(make_embedder, settings.embedder, settings.embed_batch_size, settings.embed_backend,
+                                settings.data_path / "models")
+    return Index(client, keyword_path, model, embedder_name=_vector_space(settings),
                  prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds)
+
+
+def _vector_space(settings: Settings) -> str:
+    """Names the collections: torch and onnx give the same vectors and share them, int8 ones differ slightly."""
+    return settings.embedder + ("-int8" if settings.embed_backend == "onnx-int8" else "")
 
 
 def _keyword_file(settings: Settings) -> str:
@@ -28,7 +34,7 @@ def _keyword_file(settings: Settings) -> str:
     where = (f"{settings.chroma_host}-{settings.chroma_port}-{settings.chroma_tenant}-{settings.chroma_database}"
              if settings.uses_server else "local")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in where)
-    return f"keyword-{settings.collection_prefix}-{settings.embedder}-{safe}.sqlite"
+    return f"keyword-{settings.collection_prefix}-{_vector_space(settings)}-{safe}.sqlite"
 
 
 def make_indexer(settings: Settings, index: Index, progress: bool = True) -> Indexer:
