@@ -137,6 +137,7 @@ class _Handlers:
         record = self.assistant.index.find_document(file_name)
         if record is None or not self.assistant.index.delete_document(record.meta.doc_id):
             return f"{file_name} is not indexed (any more)."
+        ui_support.remove_upload(record.path, self.settings.data_path / "uploads")
         return f"deleted  {file_name} ({record.n_passages} passages)"
 
 

@@ -4,6 +4,7 @@ No gradio here, so the logic is testable without a browser; the UI module only w
 """
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from ingest.errors import ConfigError
 from ingest.types import Passage
 from vectorstore.index import Index
 from vectorstore.store import DocRecord
+
+log = logging.getLogger(__name__)
 
 
 def load_logins(settings: Settings) -> list[tuple[str, str]] | None:
@@ -33,6 +36,18 @@ def load_logins(settings: Settings) -> list[tuple[str, str]] | None:
             raise ConfigError(f"cannot read HRQA_AUTH_FILE {settings.auth_file}: {exc.strerror}") from exc
     logins = parse_auth(text)
     return logins or None
+
+
+def remove_upload(path: str, uploads_dir: Path) -> bool:
+    """Delete a deleted document's uploaded copy; files outside uploads_dir (ingested from disk) are kept."""
+    try:
+        target = Path(path).resolve()
+        if target.parent == Path(uploads_dir).resolve() and target.is_file():
+            target.unlink()
+            return True
+    except OSError:
+        log.warning("could not remove the uploaded copy %s", path)
+    return False
 
 
 def stage_uploads(paths: Iterable[str], uploads_dir: Path, max_mb: int, allowed_types: str

@@ -61,3 +61,18 @@ def test_ui_support_source_view_gives_neighbours_document_and_latest_quote(sampl
     assert view.record.meta.file_name == "ombudsman-assessment-ch7-stakeholder-engagement.txt"
     assert view.quote == "Closer cooperation"
     assert source_view(sample_index, "no-such:passage:00000", []) is None
+
+
+def test_remove_upload_deletes_only_copies_inside_the_uploads_dir(tmp_path):
+    from assistant.ui_support import remove_upload
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    copy = uploads / "a.txt"
+    copy.write_text("x")
+    original = tmp_path / "corpus" / "b.txt"
+    original.parent.mkdir()
+    original.write_text("y")
+    assert remove_upload(str(copy), uploads) is True and not copy.exists()
+    assert remove_upload(str(original), uploads) is False and original.exists()
+    assert remove_upload(str(uploads / "missing.txt"), uploads) is False
