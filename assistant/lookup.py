@@ -12,21 +12,23 @@ def _norm(text: str) -> str:
 
 
 def find_passages(index: Index, target: str) -> list[Passage]:
-    """Passages whose id equals target, else whose label equals it, else whose label contains it.
+    """Passages whose id equals target, else whose label equals it, else with that paragraph number
+    ("251" or "¶251"), else whose label contains it.
 
-    A bare paragraph number ("251" or "¶251") matches labels with exactly that paragraph.
+    The first three are metadata look-ups in Chroma; only the last reads every passage.
     """
     direct = index.store.get([target])
     if direct:
         return direct
-    wanted = _norm(target)
-    number = re.fullmatch(r"¶?\s*([\w.()]+)", target.strip())
-    passages = [p for rec in index.documents() for p in index.store.passages_of(rec.meta.doc_id, rec.version)]
-    exact = [p for p in passages if _norm(p.label) == wanted]
+    live = index.live
+    exact = index.store.find(live, label=target.strip())
     if exact:
         return exact
+    number = re.fullmatch(r"¶?\s*([\w.()]+)", target.strip())
     if number:
-        by_number = [p for p in passages if p.paragraph == number.group(1)]
+        by_number = index.store.find(live, paragraph=number.group(1))
         if by_number:
             return by_number
+    wanted = _norm(target)
+    passages = [p for rec in index.documents() for p in index.store.passages_of(rec.meta.doc_id, rec.version)]
     return [p for p in passages if wanted in _norm(p.label)]

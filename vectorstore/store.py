@@ -145,6 +145,15 @@ class PassageStore:
                  zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
+    def find(self, live: dict[str, str], **equals: str) -> list[Passage]:
+        """Live passages whose metadata equals the given values (e.g. paragraph="251" or label=...)."""
+        clauses = [{k: v} for k, v in equals.items()]
+        got = self._passages.get(where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
+                                 include=["documents", "metadatas"])
+        found = [_passage(pid, text, meta) for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+                 if live.get(meta.get("doc_id")) == meta.get("version")]
+        return sorted(found, key=lambda p: (p.doc_id, p.ordinal))
+
     def query(self, vector: Sequence[float], n: int, where: dict | None = None,
               live: dict[str, str] | None = None) -> list[Hit]:
         """Nearest passages by cosine similarity (score = 1 - distance), orphans dropped when live is given."""
