@@ -10,7 +10,7 @@ from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
 from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, years_missing
-from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent
+from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
 from vectorstore.index import Index
@@ -138,11 +138,7 @@ class Assistant:
         question has a focus ("annual budget"), at least one focus word: budget figures from a text about NGO
         subsidies do not answer a question about the Ombudsman's budget."""
         p = item.passage
-        entities = question_entities(question)
-        if item.doc is not None:  # a name in the document's title or country list covers every article
-            known = " ".join([item.doc.meta.title, *item.doc.meta.countries]).lower()
-            entities = {k: w for k, w in entities.items() if k not in known}
-        if self.index.keyword.absent(p.doc_id, p.article_index, entities):
+        if missing_entities(self.index, question, item):
             return False
         focus = {f: terms.words.get(f, f) for f in terms.focus}
         return not focus or len(self.index.keyword.absent(p.doc_id, p.article_index, focus)) < len(focus)

@@ -4,7 +4,8 @@ score = coverage                      IDF-weighted share of the question's conte
       + W_DENSE   * dense / best dense    semantic similarity, relative to the best candidate
       + W_KEYWORD * bm25 / best bm25      keyword evidence, relative to the best candidate
       + bonuses                            recommendation wanted and given; number wanted and given;
-                                           a date for "when", a person's name for "who"
+                                           a date for "when", a person's name for "who", a place for "where"
+      - W_OFF_TOPIC * share of the question's distinctive names ("Azerbaijan") its article never mentions
 A paragraph that opens with a connective ("Also, ...", "She ...") continues its predecessor and inherits
 CONTINUATION_SHARE of the predecessor's score. Weights were chosen on the seed questions with
 bench/quality.py and kept only where they raised MRR without lowering recall@5.
@@ -26,6 +27,7 @@ W_KEYWORD = 0.2
 W_ANSWER_TYPE = 0.1
 W_RECOMMENDATION = 0.3
 W_NUMBER = 0.1
+W_OFF_TOPIC = 0.3  # subtracted when a passage's article names none of the question's distinctive names
 CONTINUATION_SHARE = 0.97
 
 _CONNECTIVE = re.compile(r"^(also|furthermore|moreover|in addition|additionally|besides|at the same time|in turn|"
@@ -86,7 +88,7 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
         if (wanted == "date" and _DATE.search(p.text)) or (wanted == "person" and _PERSON.search(p.text)) \
                 or (wanted == "place" and _PLACE.search(p.text)):
             score += W_ANSWER_TYPE
-        item.score = score
+        item.score = score - W_OFF_TOPIC * item.entities_missing
     _inherit(items)
     ranked = sorted(items, key=lambda r: r.score, reverse=True)
     if asks_for_documents(question):

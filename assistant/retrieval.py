@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.evidence import QueryTerms, query_terms_for
+from assistant.evidence import QueryTerms, query_terms_for, question_entities
 from assistant.rerank import is_continuation, rerank
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
@@ -25,7 +25,9 @@ from vectorstore.store import DocRecord
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 CANDIDATES = 40  # per side, before fusion
 RERANK_POOL = 30  # fused candidates that the second stage (assistant.rerank) scores
-CONTINUE_FROM = 8  # the top candidates whose following paragraph is fetched when it continues them
+CONTINUE_FROM = 8
+ENTITY_CHECKED = 15  # candidates checked for the question's names (one small SQLite look-up per name)
+RARE_NAME_SHARE = 0.1  # a name in more than this share of passages is not distinctive  # the top candidates whose following paragraph is fetched when it continues them
 
 _RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
 _NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
@@ -139,6 +141,7 @@ class Retrieved:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     coverage: float = 0.0
+    entities_missing: float = 0.0  # share of the question's distinctive names its article never mentions
     doc: DocRecord | None = field(default=None, repr=False)
 
 
@@ -180,6 +183,7 @@ class HybridRetriever:
         for item in pool:
             item.doc = manifest.get(item.passage.doc_id)
         terms = terms or query_terms_for(query, self.index.keyword)
+        self._mark_off_topic(query, pool[:ENTITY_CHECKED], terms)
         return rerank(query, pool, terms.stems, terms.weights, intent)[: k or self.k]
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
@@ -210,6 +214,17 @@ class HybridRetriever:
             item.keyword, item.keyword_rank = score, rank
         return sorted(items.values(), key=lambda r: r.score, reverse=True)
 
+    def _mark_off_topic(self, query: str, items: list[Retrieved], terms: QueryTerms) -> None:
+        """Set entities_missing: the share of the question's distinctive names ("Azerbaijan", not "Human
+        Rights", which most passages carry) that a candidate's article or document never mentions."""
+        total = max(1, self.index.keyword.count())
+        rare = {k for k in question_entities(query) if terms.doc_freq.get(k, 0) <= RARE_NAME_SHARE * total}
+        if not rare:
+            return
+        for item in items:
+            missing = set(missing_entities(self.index, query, item)) & rare
+            item.entities_missing = len(missing) / len(rare)
+
     def _continuations(self, top: list[Retrieved], manifest: Mapping[str, DocRecord], filters: Filters,
                        have: set[str]) -> list[Retrieved]:
         """Paragraphs right after top candidates that continue them ("Also, she ...") but were not retrieved."""
@@ -223,6 +238,16 @@ class HybridRetriever:
         found = [p for p in self.index.store.get(ids) if is_continuation(p.text)
                  and (not filters.section_kinds or p.section_kind in filters.section_kinds)]
         return [Retrieved(p, 0.0) for p in found]
+
+
+def missing_entities(index: Index, question: str, item: Retrieved) -> list[str]:
+    """The question's names (stems) that the passage's article, or its whole document when it has no articles,
+    never mentions; a name in the document's title or country list counts as mentioned."""
+    entities = question_entities(question)
+    if item.doc is not None:
+        known = " ".join([item.doc.meta.title, *item.doc.meta.countries]).lower()
+        entities = {k: w for k, w in entities.items() if k not in known}
+    return index.keyword.absent(item.passage.doc_id, item.passage.article_index, entities) if entities else []
 
 
 class LangChainRetriever(BaseRetriever):

@@ -81,3 +81,12 @@ def test_rerank_list_question_on_a_news_page_keeps_score_order():
              _r("p", 2, "participants", dense=0.6), _r("p", 3, "more", dense=0.55)]
     ranked = rerank("What proposals were put forward?", items, ["propos"], {}, Intent(listing=True))
     assert ranked[0].passage.ordinal == 5
+
+
+def test_rerank_off_topic_passage_loses_to_one_naming_the_question_entity():
+    about_other_country = _r("uz", 0, "The Advisory Council under the Ombudsman met.", dense=0.7)
+    about_asked_country = _r("az", 0, "A Council of Independent Experts was established.", dense=0.6)
+    about_other_country.entities_missing = 1.0  # set by the retriever: "Azerbaijan" is not in that document
+    ranked = rerank("What advisory body did the Commissioner of Azerbaijan establish?",
+                    [about_other_country, about_asked_country], ["adviso", "establ"], {}, Intent())
+    assert ranked[0].passage.doc_id == "az"

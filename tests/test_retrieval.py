@@ -75,3 +75,15 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(index):
     assert docs[0].metadata["label"] == "Assessment, ¶251"
     assert docs[0].metadata["file_name"] == "assessment.txt"
     assert len(docs) == 2
+
+
+def test_retrieve_marks_candidates_whose_document_never_names_a_distinctive_question_entity(make_index):
+    index = make_index()
+    add_doc(index, "az", [("1", "news", "The Commissioner met NGO directors in Baku."),
+                          ("2", "news", "A council of experts was established in Azerbaijan.")], doc_type="news")
+    add_doc(index, "uz", [("1", "news", "The Advisory Council of the Commissioner met in Tashkent.")], doc_type="news")
+    for i in range(30):  # make "Commissioner" common, so only Azerbaijan is distinctive
+        add_doc(index, f"filler{i}", [("1", "news", f"The Commissioner spoke about topic {i}.")], doc_type="news")
+    results = HybridRetriever(index, k=40).retrieve("Which council did the Commissioner of Azerbaijan establish?")
+    missing = {r.passage.doc_id: r.entities_missing for r in results if r.passage.doc_id in {"az", "uz"}}
+    assert missing == {"az": 0.0, "uz": 1.0}
