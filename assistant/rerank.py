@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from assistant.evidence import support
+from assistant.evidence import support, text_stems
 from assistant.recommendations import recommendation_items
 from vectorstore.text import context_of
 
@@ -27,6 +27,7 @@ W_KEYWORD = 0.2
 W_ANSWER_TYPE = 0.1
 W_RECOMMENDATION = 0.3
 W_NUMBER = 0.1
+W_FOCUS = 0.15
 W_OFF_TOPIC = 0.3  # subtracted when a passage's article names none of the question's distinctive names
 CONTINUATION_SHARE = 0.97
 
@@ -70,8 +71,13 @@ def is_recommendation(item: "Retrieved") -> bool:
 
 
 def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], weights: Mapping[str, float],
-           intent: "Intent") -> list["Retrieved"]:
-    """Score items in place (Retrieved.score, .coverage) and return them best first."""
+           intent: "Intent", focus: Sequence[str] = ()) -> list["Retrieved"]:
+    """Score items in place (Retrieved.score, .coverage) and return them best first.
+
+    focus: the stems the question asks about ("russia", "offici"); a paragraph whose own text (not just its
+    heading, which every paragraph under it shares) contains one gets W_FOCUS, unless its article is about
+    something else (it misses the question's distinctive names).
+    """
     if not items:
         return []
     best_dense = max(r.dense for r in items) or 1.0
@@ -83,6 +89,8 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
         score = item.coverage + W_DENSE * item.dense / best_dense + W_KEYWORD * item.keyword / best_keyword
         if intent.recommendation and is_recommendation(item):
             score += W_RECOMMENDATION
+        if focus and not item.entities_missing and text_stems(p.text) & set(focus):
+            score += W_FOCUS
         if intent.numeric and _NUMBER.search(p.text):
             score += W_NUMBER
         if (wanted == "date" and _DATE.search(p.text)) or (wanted == "person" and _PERSON.search(p.text)) \

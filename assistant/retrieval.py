@@ -184,7 +184,7 @@ class HybridRetriever:
             item.doc = manifest.get(item.passage.doc_id)
         terms = terms or query_terms_for(query, self.index.keyword)
         self._mark_off_topic(query, pool[:ENTITY_CHECKED], terms)
-        return rerank(query, pool, terms.stems, terms.weights, intent)[: k or self.k]
+        return rerank(query, pool, terms.stems, terms.weights, intent, terms.focus)[: k or self.k]
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
         clauses = []

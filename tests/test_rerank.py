@@ -90,3 +90,11 @@ def test_rerank_off_topic_passage_loses_to_one_naming_the_question_entity():
     ranked = rerank("What advisory body did the Commissioner of Azerbaijan establish?",
                     [about_other_country, about_asked_country], ["adviso", "establ"], {}, Intent())
     assert ranked[0].passage.doc_id == "az"
+
+
+def test_rerank_focus_word_in_the_paragraph_itself_wins_over_the_shared_heading():
+    lead = _r("r", 0, "A roundtable was held in Tashkent.", dense=0.6, keyword=5)
+    answer = _r("r", 2, "The event was also attended by the Russian Commissioner.", dense=0.6, keyword=4)
+    ranked = rerank("Which Russian official attended the roundtable?", [lead, answer], ["russia", "roundt"], {},
+                    Intent(), focus=["russia", "offici"])
+    assert ranked[0].passage.ordinal == 2
