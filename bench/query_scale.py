@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench._corpus import QUICK, real_files, run_child  # noqa: E402
-from bench._report import ROOT, SHARED, peak_rss_mb, table, write  # noqa: E402
+from bench._report import SHARED, peak_rss_mb, table, write  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
 SIZES = [1_000, 10_000] if QUICK else [1_000, 10_000, 100_000]

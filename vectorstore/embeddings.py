@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from langchain_core.embeddings import Embeddings
 
@@ -146,10 +146,17 @@ def embed_window(batch_size: int) -> int:
     return max(1, batch_size) * BATCHES_PER_CALL
 
 
-def embed_in_batches(embedder: Embedder, texts: Sequence[str], batch_size: int) -> list[list[float]]:
-    """Embed texts a window of batches at a time (memory bounded by one window, not by the corpus)."""
+def embed_in_batches(embedder: Embedder, texts: Sequence[str], batch_size: int,
+                     on_window: Callable[[int], None] | None = None) -> list[list[float]]:
+    """Embed texts a window of batches at a time (memory bounded by one window, not by the corpus).
+
+    on_window: called with the number of texts embedded after each window (a progress bar).
+    """
     out: list[list[float]] = []
     window = embed_window(batch_size)
     for start in range(0, len(texts), window):
-        out.extend(embedder.embed_documents(list(texts[start : start + window])))
+        chunk = list(texts[start : start + window])
+        out.extend(embedder.embed_documents(chunk))
+        if on_window:
+            on_window(len(chunk))
     return out

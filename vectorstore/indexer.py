@@ -26,7 +26,7 @@ from ingest.pipeline import PARSER_VERSION
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
 from ingest.readers import content_hash as file_hash
 from ingest.types import ParsedDocument
-from vectorstore.embeddings import embed_in_batches, embed_window
+from vectorstore.embeddings import embed_in_batches
 from vectorstore.index import Index
 from vectorstore.store import DocRecord, version_of
 from vectorstore.text import embedding_text
@@ -188,13 +188,8 @@ class Indexer:
             return embed_in_batches(self.index.embedder, texts, self.batch_size)
         from tqdm import tqdm
 
-        out: list[list[float]] = []
         with tqdm(total=len(texts), desc=name[:40], unit="psg", disable=None, leave=False) as bar:
-            for start in range(0, len(texts), embed_window(self.batch_size)):
-                batch = texts[start : start + embed_window(self.batch_size)]
-                out.extend(self.index.embedder.embed_documents(batch))
-                bar.update(len(batch))
-        return out
+            return embed_in_batches(self.index.embedder, texts, self.batch_size, on_window=bar.update)
 
     def _prune(self, manifest: dict[str, DocRecord], seen: set[str]) -> list[FileResult]:
         removed = []

@@ -157,10 +157,8 @@ class PassageStore:
     def query(self, vector: Sequence[float], n: int, where: dict | None = None,
               live: dict[str, str] | None = None) -> list[Hit]:
         """Nearest passages by cosine similarity (score = 1 - distance), orphans dropped when live is given."""
-        total = self._passages.count()
-        if total == 0:
-            return []
-        res = self._passages.query(query_embeddings=[list(vector)], n_results=min(n, total), where=where or None,
+        # Chroma 1.5 returns what it has when n exceeds the collection: no count() round trip per question.
+        res = self._passages.query(query_embeddings=[list(vector)], n_results=n, where=where or None,
                                    include=["documents", "metadatas", "distances"])
         hits = []
         for pid, text, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
