@@ -29,6 +29,7 @@ print_exports() {
     echo "export HRQA_TEST_CHROMA_PID=$(cat "$PIDFILE" 2>/dev/null || true)"
 }
 
+source "$(dirname "${BASH_SOURCE[0]}")/_wait_ready.sh"
 answering() { curl -sf --max-time 2 "$URL/api/v2/heartbeat" >/dev/null 2>&1; }
 
 if [[ ${1:-} == stop ]]; then
@@ -64,19 +65,6 @@ ANONYMIZED_TELEMETRY=False setsid nohup "$CHROMA" run --path "$DATA" --host "$HO
     > "$LOG" 2>&1 < /dev/null &
 echo $! > "$PIDFILE"
 
-until answering; do
-    if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-        say "chroma exited; last lines of $LOG:"
-        tail -n 30 "$LOG" >&2
-        exit 1
-    fi
-    if (( SECONDS - started > TIMEOUT )); then
-        say "no heartbeat from $URL after $TIMEOUT s; last lines of $LOG:"
-        tail -n 30 "$LOG" >&2
-        kill "$(cat "$PIDFILE")" 2>/dev/null || true
-        exit 1
-    fi
-    sleep 0.2
-done
+wait_ready chroma "$URL/api/v2/heartbeat" 0.2
 say "ready in $((SECONDS - started)) s: $URL"
 print_exports

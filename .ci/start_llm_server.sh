@@ -42,6 +42,7 @@ print_exports() {
     echo "export HRQA_TEST_LLM_PID=$(cat "$PIDFILE" 2>/dev/null || true)"
 }
 
+source "$(dirname "${BASH_SOURCE[0]}")/_wait_ready.sh"
 answering() { curl -sf --max-time 2 "$URL/v1/models" >/dev/null 2>&1; }
 
 if [[ ${1:-} == stop ]]; then
@@ -117,19 +118,6 @@ setsid nohup "$SERVER_BIN" --model "$GGUF" --alias "$MODEL_ALIAS" \
     > "$LOG" 2>&1 < /dev/null &
 echo $! > "$PIDFILE"
 
-until answering; do
-    if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-        say "llama-server exited; last lines of $LOG:"
-        tail -n 30 "$LOG" >&2
-        exit 1
-    fi
-    if (( SECONDS - started > TIMEOUT )); then
-        say "no answer from $URL/v1/models after $TIMEOUT s; last lines of $LOG:"
-        tail -n 30 "$LOG" >&2
-        kill "$(cat "$PIDFILE")" 2>/dev/null || true
-        exit 1
-    fi
-    sleep 0.5
-done
+wait_ready llama-server "$URL/v1/models" 0.5
 say "ready in $((SECONDS - started)) s: $URL/v1 (model '$MODEL_ALIAS', $GGUF)"
 print_exports
