@@ -194,9 +194,10 @@ def _eval(args) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{'subset':<16}" + "".join(f"{name:>24}" for name in result["all"]))
+    widths = [max(10, len(name) + 2) for name in result["all"]]
+    print(f"{'subset':<16}" + "".join(f"{name:>{w}}" for name, w in zip(result["all"], widths)))
     for name, metrics in [("all", result["all"]), ("english", result["english"]), *result["by_kind"].items()]:
-        print(f"{name:<16}" + "".join(f"{_fmt(v):>24}" for v in metrics.values()))
+        print(f"{name:<16}" + "".join(f"{_fmt(v):>{w}}" for v, w in zip(metrics.values(), widths)))
     misses = [q for q in result["questions"] if q["answerable_gold"] and not q["first_hit_rank"]]
     for q in misses:
         print(f"miss: {q['id']} ({q['kind']})")

@@ -114,7 +114,7 @@ class Assistant:
         """Decide whether the retrieved passages can answer the question."""
         if not pool:
             return Evidence(0.0, 0.0, ("nothing was retrieved",))
-        top = pool[:3]
+        top = sorted(pool, key=lambda r: r.score, reverse=True)[:3]  # best evidence, whatever the display order
         stems, weights = terms.stems, terms.weights
         coverage = max(support(stems, r.passage.text, weights).coverage for r in top) if stems else 0.0
         dense = max(r.dense for r in top)

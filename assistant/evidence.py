@@ -24,13 +24,30 @@ _ENTITY = re.compile(r"\b[A-Z][\w-]{3,}")
 _NOT_ENTITIES = frozenset("which what who when where how why with does did were was have has from into".split())
 
 
-def stem(token: str) -> str:
-    """A deliberately crude stem: lower-case, plural 's' dropped, first 6 letters.
+# Past forms of the irregular verbs that reports use for what people did ("spoke about", "found that"), so a
+# question's "speak"/"find" matches them; regular forms already share their first six letters.
+_IRREGULAR = {
+    "spoke": "speak", "spoken": "speak", "found": "find", "held": "hold", "met": "meet", "took": "take",
+    "taken": "take", "gave": "give", "given": "give", "made": "make", "said": "say", "sent": "send",
+    "told": "tell", "brought": "bring", "began": "begin", "begun": "begin", "chose": "choose",
+    "chosen": "choose", "wrote": "write", "written": "write", "saw": "see", "seen": "see", "set": "set",
+    "led": "lead", "paid": "pay", "sought": "seek", "thought": "think", "taught": "teach", "won": "win",
+    "went": "go", "gone": "go", "came": "come", "became": "become", "knew": "know", "known": "know",
+    "drew": "draw", "drawn": "draw", "put": "put", "heard": "hear", "felt": "feel", "kept": "keep",
+    "left": "leave", "lost": "lose", "built": "build", "understood": "understand", "undertook": "undertake",
+    "undertaken": "undertake", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+}
 
-    Good enough to match recommendation/recommended, organisations/organizations, speak/speaking, махаллей/махалли,
-    and cheap enough to run over every candidate sentence.
+
+def stem(token: str) -> str:
+    """A deliberately crude stem: lower-case, irregular past forms to their verb, plural 's' dropped, first 6
+    letters.
+
+    Good enough to match recommendation/recommended, organisations/organizations, speak/speaking/spoke,
+    махаллей/махалли, and cheap enough to run over every candidate sentence.
     """
     token = token.lower()
+    token = _IRREGULAR.get(token, token)
     if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
         token = token[:-1]
     if len(token) >= 7 and token.endswith("ing"):  # speaking -> speak, meetings -> meet

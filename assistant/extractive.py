@@ -6,6 +6,7 @@ It never writes a claim of its own: the only words not taken from a cited passag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Mapping, Sequence
 
 from assistant.evidence import best_sentences
@@ -60,8 +61,12 @@ def compose(question: str, intent: Intent, ranked: Sequence[Retrieved], stems: S
     if asks_for_documents(question):
         return _listing(_document_representatives(ranked, LIST_SHARE * top), stems, weights, intent,
                         "matching document", by_document=True)
-    if intent.listing and len(strong) > 1:
-        return _listing(strong, stems, weights, intent, "relevant passage")
+    if intent.listing:
+        typed = list(takewhile(lambda r: r.typed, ranked))  # the ranker puts what was asked for first
+        if typed:
+            strong = [r for r in typed if r.score >= LIST_SHARE * max(r.score for r in typed)]
+        if len(strong) > 1:
+            return _listing(strong, stems, weights, intent, "relevant passage")
     first = ranked[0]
     second = [r for r in ranked[1:2] if r.score >= SECOND_SHARE * first.score]
     return _direct([first, *second], stems, weights, intent)

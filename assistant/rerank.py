@@ -40,12 +40,22 @@ _DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
 _PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+(ova|ov|eva|ev|yeva|yev|ina|in|sky|skaya"
                      r"|enko|uk|yan|li|zade|aev|ayev|ovich|ovna)\b")
 _PLACE = re.compile(r"\b(in|at) (?!the\b)[A-Z][a-z]+")
+# "What shortcomings/problems/violations ...": the answer is where the text says what is wrong, not where it
+# names the category ("reported serious shortcomings"); negations and words of lack or disrepair say that.
+_ASKS_PROBLEMS = re.compile(r"^\s*(which|what)\s+(\w+\s+)?(shortcomings?|problems?|deficienc(y|ies)|gaps?|violations?"
+                            r"|challenges?|weakness(es)?|obstacles?|barriers?|failures?|flaws?|difficult(y|ies)|abuses?)\b",
+                            re.I)
+_PROBLEM = re.compile(r"\bno\b(?!\.?\s*\d)|\b(not|never|nor|cannot|lacks?|lacking|lack of|absent|absence|insufficient(ly)?|inadequate(ly)?"
+                      r"|poor(ly)?|disrepair|worn|too|shortages?|fail(s|ed|ure)?|without|unable|overcrowd(ed|ing)"
+                      r"|in need of|denied|deprived|unsatisfactory|violat(ed|es|ing|ion|ions))\b|n't\b", re.I)
 _NUMBER = re.compile(r"\d")
 _WHICH_DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 
 
 def answer_type(question: str) -> str:
-    """"date", "person", "place" or "" from the question's wh-word."""
+    """"date", "person", "place", "problem" or "" from the question's wh-word (and, for "problem", its noun)."""
+    if _ASKS_PROBLEMS.match(question):
+        return "problem"
     q = question.strip().lower()
     if q.startswith("when"):
         return "date"
@@ -59,6 +69,15 @@ def answer_type(question: str) -> str:
 def asks_for_documents(question: str) -> bool:
     """"Which documents/reports ..." questions are answered with one item per document."""
     return bool(_WHICH_DOCUMENTS.search(question))
+
+
+_TYPE_PATTERNS = {"date": _DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM}
+
+
+def has_answer_type(wanted: str, text: str) -> bool:
+    """Whether text holds the kind of thing the question asks for (a date for "when", ...)."""
+    pattern = _TYPE_PATTERNS.get(wanted)
+    return bool(pattern and pattern.search(text))
 
 
 def is_continuation(text: str) -> bool:
@@ -93,8 +112,8 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
             score += W_FOCUS
         if intent.numeric and _NUMBER.search(p.text):
             score += W_NUMBER
-        if (wanted == "date" and _DATE.search(p.text)) or (wanted == "person" and _PERSON.search(p.text)) \
-                or (wanted == "place" and _PLACE.search(p.text)):
+        item.typed = has_answer_type(wanted, p.text)
+        if item.typed:
             score += W_ANSWER_TYPE
         item.score = score - W_OFF_TOPIC * item.entities_missing
     _inherit(items)
@@ -135,7 +154,9 @@ def _documents_by_lead(ranked: list["Retrieved"]) -> list["Retrieved"]:
 def _dominant_article_in_reading_order(ranked: list["Retrieved"], top: int = 5, quorum: int = 3
                                        ) -> list["Retrieved"]:
     """For list questions: when one newsletter article holds most of the top passages, the answer is that
-    article, so its candidate paragraphs come first in reading order (a list reads as the text does).
+    article, so its candidate paragraphs come first in reading order (a list reads as the text does); those
+    holding the kind of thing asked for ("what shortcomings": the ones saying what is wrong) come before the
+    rest, whose restatement of the headline ("reported serious shortcomings") is context, not an item.
 
     Only articles (article_index > 0): a whole news page or report is not one list to read in order.
     """
@@ -145,4 +166,4 @@ def _dominant_article_in_reading_order(ranked: list["Retrieved"], top: int = 5, 
     same = [r for r in ranked if (r.passage.doc_id, r.passage.article_index) == key]
     if sum(1 for r in ranked[:top] if r in same) < quorum:
         return ranked
-    return sorted(same, key=lambda r: r.passage.ordinal) + [r for r in ranked if r not in same]
+    return sorted(same, key=lambda r: (not r.typed, r.passage.ordinal)) + [r for r in ranked if r not in same]

@@ -142,6 +142,7 @@ class Retrieved:
     keyword_rank: int | None = None
     coverage: float = 0.0
     entities_missing: float = 0.0  # share of the question's distinctive names its article never mentions
+    typed: bool = False  # holds the kind of thing the question asks for (assistant.rerank.answer_type)
     doc: DocRecord | None = field(default=None, repr=False)
 
 

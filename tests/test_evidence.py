@@ -72,3 +72,11 @@ def test_query_terms_for_doubles_focus_weight(make_index):
 def test_stem_drops_ing_after_plural():
     assert stem("speaking") == stem("speak") == "speak"
     assert stem("meetings") == stem("meeting") == "meet"
+
+
+def test_stem_maps_irregular_past_forms_to_the_question_verb():
+    from assistant.evidence import stem
+
+    assert stem("spoke") == stem("speak") == stem("speaking")
+    assert stem("found") == stem("find")
+    assert stem("Held") == stem("hold")

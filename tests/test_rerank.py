@@ -98,3 +98,27 @@ def test_rerank_focus_word_in_the_paragraph_itself_wins_over_the_shared_heading(
     ranked = rerank("Which Russian official attended the roundtable?", [lead, answer], ["russia", "roundt"], {},
                     Intent(), focus=["russia", "offici"])
     assert ranked[0].passage.ordinal == 2
+
+
+def test_answer_type_problem_wants_what_is_wrong_not_the_category_word():
+    from assistant.rerank import has_answer_type
+
+    assert answer_type("What shortcomings did the representative find in the colony?") == "problem"
+    assert answer_type("Which challenges does the assessment identify?") == "problem"
+    assert answer_type("What proposals did NGO directors put forward?") == ""
+    assert has_answer_type("problem", "the dining room does not meet sanitary requirements")
+    assert has_answer_type("problem", "Buildings for visits are in disrepair")
+    assert not has_answer_type("problem", "reported serious shortcomings in the colony settlement No. 43")
+    assert not has_answer_type("", "does not meet")
+
+
+def test_rerank_problem_list_puts_the_paragraphs_saying_what_is_wrong_first_in_reading_order():
+    lead = _r("n", 0, "The representative reported serious shortcomings in colony No. 43.", dense=0.9, keyword=9,
+              article=2)
+    facts = _r("n", 1, "He found 656 convicts in the colony.", dense=0.8, keyword=6, article=2)
+    beds = _r("n", 2, "The beds in the bedrooms are placed too close.", dense=0.5, article=2)
+    dining = _r("n", 3, "The dining room does not meet sanitary requirements.", dense=0.5, article=2)
+    ranked = rerank("What shortcomings did the representative find in the colony?", [lead, facts, dining, beds],
+                    ["shortc", "repres", "find", "colony"], {}, Intent(listing=True))
+    assert [r.passage.ordinal for r in ranked] == [2, 3, 0, 1]
+    assert [r.typed for r in ranked] == [True, True, False, False]
