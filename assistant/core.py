@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+import math
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
-from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, years_missing
+from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, text_stems, years_missing
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
@@ -22,6 +24,11 @@ COMPOSE_POOL = 10  # passages the answer may draw on; the top k of them are retu
 # A question about something the corpus never names ("annual budget") is refused unless the passages
 # cover most of the rest of it (a synonym the documents use instead would show up as high coverage).
 UNKNOWN_FOCUS_COVERAGE = 0.6
+# ...and a passage may name the asked-about thing differently only if one of its names is this similar to the
+# focus words (all-MiniLM-L6-v2: "advisory body" ~ "Council of Independent Experts" 0.44, ~ "Commissioner for
+# Human Rights" 0.38, "salary" ~ "Cabinet of Ministers" 0.15).
+SYNONYM_SIMILARITY = 0.4
+_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of |for |on |and |under |the )*[A-Z][\w’'-]+)+")
 
 
 @dataclass(frozen=True)
@@ -118,13 +125,15 @@ class Assistant:
         stems, weights = terms.stems, terms.weights
         coverage = max(support(stems, r.passage.text, weights).coverage for r in top) if stems else 0.0
         dense = max(r.dense for r in top)
+        named = self._named_otherwise(top, terms)
+        coverage = max(coverage, *named.values()) if named else coverage
+        unknown = [s for s in terms.focus if terms.doc_freq.get(s, 0) == 0]
         reasons = []
         if stems and coverage < self.min_coverage:
             reasons.append(f"the best passages cover {coverage:.0%} of the question's terms")
-        unknown = [s for s in terms.focus if terms.doc_freq.get(s, 0) == 0]
-        if unknown and coverage < UNKNOWN_FOCUS_COVERAGE:
+        if unknown and not named:
             reasons.append(f"the documents never mention what the question asks about ({', '.join(unknown)}…)")
-        elif not any(self._about(question, r, terms) for r in top):
+        elif not any(self._about(question, r, terms, check_focus=r.passage.id not in named) for r in top):
             names = [*question_entities(question).values(), *(terms.words.get(f, f) for f in terms.focus)]
             reasons.append(f"no retrieved text is about everything the question names ({', '.join(names)})")
         if dense < self.min_dense:
@@ -133,14 +142,45 @@ class Assistant:
             reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, top[0].passage.text))}")
         return Evidence(coverage, dense, tuple(reasons))
 
-    def _about(self, question: str, item: Retrieved, terms: QueryTerms) -> bool:
+    def _named_otherwise(self, top: Sequence[Retrieved], terms: QueryTerms) -> dict[str, float]:
+        """Passages that name what the question asks about under another name.
+
+        "What advisory body did the Commissioner establish?" is answered by "a Council of Independent Experts
+        was established by the Commissioner", which never says "advisory body". A passage counts when it lacks
+        every focus word but has the question's verb, covers UNKNOWN_FOCUS_COVERAGE of the rest of the question,
+        and names something (a capitalised name) at least SYNONYM_SIMILARITY similar to the focus words.
+
+        Returns:
+            {passage id: its coverage of the question without the focus words}.
+        """
+        rest = [s for s in terms.stems if s not in terms.focus]
+        if not terms.focus or not terms.predicate or not rest:
+            return {}
+        found: dict[str, float] = {}
+        focus_vector = None
+        for item in top:
+            text = item.passage.text
+            stems = text_stems(text)
+            cover = support(rest, text, terms.weights).coverage
+            names = _NAME.findall(text)
+            if set(terms.focus) & stems or terms.predicate not in stems or cover < UNKNOWN_FOCUS_COVERAGE \
+                    or not names:
+                continue
+            embedder = self.index.embedder
+            if focus_vector is None:
+                focus_vector = embedder.embed_query(" ".join(terms.words.get(f, f) for f in terms.focus))
+            if max(_cosine(focus_vector, v) for v in embedder.embed_documents(names)) >= SYNONYM_SIMILARITY:
+                found[item.passage.id] = cover
+        return found
+
+    def _about(self, question: str, item: Retrieved, terms: QueryTerms, check_focus: bool = True) -> bool:
         """Whether the passage's article (or document) names every entity of the question and, when the
         question has a focus ("annual budget"), at least one focus word: budget figures from a text about NGO
         subsidies do not answer a question about the Ombudsman's budget."""
         p = item.passage
         if missing_entities(self.index, question, item):
             return False
-        focus = {f: terms.words.get(f, f) for f in terms.focus}
+        focus = {f: terms.words.get(f, f) for f in terms.focus} if check_focus else {}
         return not focus or len(self.index.keyword.absent(p.doc_id, p.article_index, focus)) < len(focus)
 
     def _standalone(self, question: str, history: Sequence | None) -> str:
@@ -198,6 +238,12 @@ class Assistant:
                 yield Event("token", piece)
         answer.seconds = time.monotonic() - started
         yield Event("answer", answer=answer)
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
 
 
 def _include_cited(answer: Answer, pool: Sequence[Retrieved]) -> None:

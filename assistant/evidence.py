@@ -60,6 +60,8 @@ def content_stems(text: str) -> list[str]:
     return [stem(t) for t in query_terms(text) if t not in QUESTION_WORDS]
 
 
+# "What did/has the Ombudsman ...": the wh-word is the object; the subject after the auxiliary is not the focus.
+_DO_AUX = frozenset("did does do has have had can could will would should must may might".split())
 _AUX = frozenset("is are was were did does do has have had can could should will would may might must the a an "
                  "of".split())
 _STOP_FOCUS = frozenset("with in on at for from to by about between during after before under into".split())
@@ -78,12 +80,46 @@ def focus_stems(question: str) -> list[str]:
     if not match:
         return []
     words: list[str] = []
-    for token in re.findall(r"[\w'-]+", match.group(1).lower()):
+    tokens = re.findall(r"[\w'-]+", match.group(1).lower())
+    if tokens and tokens[0] in _DO_AUX:
+        return []
+    for token in tokens:
         if token in _STOP_FOCUS or (words and token in _AUX) or len(words) >= MAX_FOCUS_WORDS:
             break
         if token not in _AUX and token not in QUESTION_WORDS:
             words.append(token)
     return [stem(w) for w in words]
+
+
+# Verbs that questions about human-rights work ask with "did/does/do" (base forms; British and American spellings).
+# A closed list instead of a tagger: after the auxiliary, the first of these is the question's predicate. Light
+# verbs ("see a risk", "make", "take part", "put forward") are left out: their object carries the meaning.
+VERBS = frozenset("""
+    accept achieve address adopt allocate amend announce appeal appoint approve arrange arrest ask assess assist
+    attend ban build call change choose claim collect complain conclude conduct consider contribute cooperate
+    cover create decide declare decrease deliver demand deny deport describe detain develop discover discuss
+    dismiss draft educate elect emphasise emphasize encourage ensure establish examine expand explain express
+    fail find focus form fund grant guarantee help highlight hire hold host identify implement improve include
+    increase inform initiate inspect introduce investigate invite join launch lead limit meet mention monitor
+    note notice obtain offer organise organize participate pay plan prepare present prevent promise promote
+    propose protect provide publish raise ratify reach receive recommend record reduce refuse register reject
+    release remove report request require resolve respond restore restrict return review run say seek select
+    send share sign speak state stop strengthen stress submit suggest support suspend target teach tell train
+    transfer undertake urge violate visit write""".split())
+
+
+def predicate_stem(question: str) -> str:
+    """The main verb of a do-question ("What did X speak about", "What body did X establish?"), stemmed, or "".
+
+    The first word of VERBS after "did/does/do"; question words ("say", "recommend") are not a predicate: they
+    say what kind of answer is wanted, not what it is about.
+    """
+    tokens = [t.lower() for t in re.findall(r"[\w'’-]+", question)]
+    start = next((i for i, t in enumerate(tokens) if t in {"did", "does", "do"}), None)
+    if start is None:
+        return ""
+    verb = next((t for t in tokens[start + 1:] if t in VERBS), "")
+    return "" if not verb or verb in QUESTION_WORDS else stem(verb)
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,7 @@ class QueryTerms:
     focus: tuple[str, ...]
     doc_freq: Mapping[str, int]
     words: Mapping[str, str]  # stem -> a question word it came from
+    predicate: str = ""  # the main verb of a do-question ("establish"), weighted like the focus; "" when none
 
 
 def query_terms_for(question: str, keyword_index) -> QueryTerms:
@@ -104,9 +141,11 @@ def query_terms_for(question: str, keyword_index) -> QueryTerms:
     doc_freq = keyword_index.doc_freq({s: words.get(s, s) for s in stems})
     weights = idf_weights(stems, doc_freq, keyword_index.count())
     focus = tuple(s for s in focus_stems(question) if s in weights)
-    for s in focus:
+    predicate = predicate_stem(question)
+    predicate = predicate if predicate in weights and predicate not in focus else ""
+    for s in (*focus, predicate) if predicate else focus:
         weights[s] *= FOCUS_WEIGHT
-    return QueryTerms(stems, weights, focus, doc_freq, words)
+    return QueryTerms(stems, weights, focus, doc_freq, words, predicate)
 
 
 def text_stems(text: str) -> set[str]:

@@ -93,9 +93,10 @@ def rerank(question: str, items: Sequence["Retrieved"], stems: Sequence[str], we
            intent: "Intent", focus: Sequence[str] = ()) -> list["Retrieved"]:
     """Score items in place (Retrieved.score, .coverage) and return them best first.
 
-    focus: the stems the question asks about ("russia", "offici"); a paragraph whose own text (not just its
-    heading, which every paragraph under it shares) contains one gets W_FOCUS, unless its article is about
-    something else (it misses the question's distinctive names).
+    focus: the stems the question asks about ("russia", "offici") and its main verb ("speak" in "what did she
+    speak about"); a paragraph whose own text (not just its heading, which every paragraph under it shares)
+    contains one gets W_FOCUS, unless its article is about something else (it misses the question's
+    distinctive names).
     """
     if not items:
         return []

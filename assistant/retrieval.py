@@ -18,6 +18,7 @@ from assistant.evidence import QueryTerms, query_terms_for, question_entities
 from assistant.rerank import is_continuation, rerank
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
+from ingest.metadata import country_named
 from ingest.types import Passage
 from vectorstore.index import Index
 from vectorstore.store import DocRecord
@@ -25,9 +26,9 @@ from vectorstore.store import DocRecord
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 CANDIDATES = 40  # per side, before fusion
 RERANK_POOL = 30  # fused candidates that the second stage (assistant.rerank) scores
-CONTINUE_FROM = 8
+CONTINUE_FROM = 8  # the top candidates whose following paragraph is fetched when it continues them
 ENTITY_CHECKED = 15  # candidates checked for the question's names (one small SQLite look-up per name)
-RARE_NAME_SHARE = 0.1  # a name in more than this share of passages is not distinctive  # the top candidates whose following paragraph is fetched when it continues them
+RARE_NAME_SHARE = 0.1  # a name in more than this share of passages is not distinctive, unless it is a country
 
 _RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
 _NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
@@ -185,7 +186,8 @@ class HybridRetriever:
             item.doc = manifest.get(item.passage.doc_id)
         terms = terms or query_terms_for(query, self.index.keyword)
         self._mark_off_topic(query, pool[:ENTITY_CHECKED], terms)
-        return rerank(query, pool, terms.stems, terms.weights, intent, terms.focus)[: k or self.k]
+        focus = (*terms.focus, terms.predicate) if terms.predicate else terms.focus
+        return rerank(query, pool, terms.stems, terms.weights, intent, focus)[: k or self.k]
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
         clauses = []
@@ -217,9 +219,11 @@ class HybridRetriever:
 
     def _mark_off_topic(self, query: str, items: list[Retrieved], terms: QueryTerms) -> None:
         """Set entities_missing: the share of the question's distinctive names ("Azerbaijan", not "Human
-        Rights", which most passages carry) that a candidate's article or document never mentions."""
+        Rights", which most passages carry) that a candidate's article or document never mentions. A country
+        is always distinctive, however many passages of a mostly-Uzbek corpus name it."""
         total = max(1, self.index.keyword.count())
-        rare = {k for k in question_entities(query) if terms.doc_freq.get(k, 0) <= RARE_NAME_SHARE * total}
+        rare = {k for k, word in question_entities(query).items()
+                if terms.doc_freq.get(k, 0) <= RARE_NAME_SHARE * total or country_named(word)}
         if not rare:
             return
         for item in items:

@@ -295,6 +295,11 @@ def _countries(text: str) -> tuple[str, ...]:
     return tuple(name for name, _ in counts.most_common())
 
 
+def country_named(word: str) -> str:
+    """The country a word names ("uzbek", "Azerbaijani", "Russia"), canonical, or "" when it names none."""
+    return _COUNTRY_BY_ANY_CASE.get(word.strip().lower(), "")
+
+
 def _split_countries(value: str) -> tuple[str, ...]:
     """The "countries" override: comma-separated names, in the caller's order."""
     return tuple(name.strip() for name in value.split(",") if name.strip())
@@ -354,6 +359,7 @@ def _parse_countries(data: str) -> dict[str, str]:
 
 _COUNTRY_BY_ALIAS = _parse_countries(_COUNTRY_DATA)
 _COUNTRY_BY_LOWER = {name.lower(): name for name in _COUNTRY_BY_ALIAS.values() if " " not in name}
+_COUNTRY_BY_ANY_CASE = {alias.lower(): name for alias, name in _COUNTRY_BY_ALIAS.items()}
 _COUNTRY_RE = re.compile(
     r"(?<![\w.])(" + "|".join(map(re.escape, sorted(_COUNTRY_BY_ALIAS, key=len, reverse=True))) + r")(?!\w)"
 )

@@ -106,3 +106,44 @@ def test_llm_rewrites_followup_and_falls_back_to_rules_on_error(index):
     history = [("user", "How many appeals were received in 2025?")]
     answer = Assistant(index, chat_model=model).ask("and in 2024?", history=history)
     assert answer.standalone == "How many appeals were received in 2024?"
+
+
+class _CouncilEmbedder:
+    """Two dimensions: "about a council or an advisory body" and a small constant, so the only similar
+    names are councils, whatever words they use."""
+
+    name = "council-table"
+
+    def _vector(self, text: str) -> list[float]:
+        on_topic = 1.0 if any(w in text.lower() for w in ("advisory", "council")) else 0.0
+        return [on_topic, 0.1]
+
+    def embed_documents(self, texts):
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vector(text)
+
+
+@pytest.fixture
+def council_index(make_index):
+    index = make_index(embedder=_CouncilEmbedder())
+    add_doc(index, "az", [
+        ("1", "news", "The Commissioner for Human Rights held an online meeting with NGO directors."),
+        ("2", "news", "A Council of Independent Experts was established by the Commissioner with NGO members."),
+        ("3", "news", "The Commissioner thanked the participants of the Ministry of Justice."),
+    ], doc_type="news")
+    add_doc(index, "other", [("1", "news", "The advisory board of a bank met on Monday.")], doc_type="news")
+    return index
+
+
+def test_ask_answers_when_a_passage_names_the_focus_otherwise(council_index):
+    answer = Assistant(council_index).ask("What advisory body with NGO members did the Commissioner establish?")
+    assert answer.answerable, answer.warnings
+    assert answer.citations[0].label == "Az, ¶2"
+
+
+def test_ask_refuses_when_no_name_in_the_passage_resembles_the_focus(council_index):
+    answer = Assistant(council_index).ask("What tribunal with NGO members did the Commissioner establish?")
+    assert not answer.answerable
+    assert any("never mention" in w for w in answer.warnings), answer.warnings

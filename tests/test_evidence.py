@@ -80,3 +80,36 @@ def test_stem_maps_irregular_past_forms_to_the_question_verb():
     assert stem("spoke") == stem("speak") == stem("speaking")
     assert stem("found") == stem("find")
     assert stem("Held") == stem("hold")
+
+
+def test_focus_of_a_do_question_is_not_its_subject():
+    from assistant.evidence import focus_stems
+
+    assert focus_stems("What did the Uzbek Ombudsman speak about at the conference?") == []
+    assert focus_stems("What has the Commissioner done?") == []
+    assert focus_stems("What is the annual budget of the office?") == ["annual", "budget"]
+
+
+def test_predicate_of_a_do_question_is_its_main_verb():
+    from assistant.evidence import predicate_stem
+
+    assert predicate_stem("What did the Uzbek Ombudsman Feruza Eshmatova speak about at the Baku conference?") == "speak"
+    assert predicate_stem("What advisory body did the Commissioner for Human Rights of Azerbaijan establish?") == "establ"
+    assert predicate_stem("What areas does the 2025-2026 cooperation roadmap between the ombudspersons cover?") == "cover"
+    assert predicate_stem("In which mahallas did youth activists organise free courses?") == "organi"
+    assert predicate_stem("Why does the assessment see a risk?") == ""  # a light verb carries no meaning
+    assert predicate_stem("What does the assessment recommend about NGOs?") == ""  # a question word
+    assert predicate_stem("Who launched the platform?") == ""  # no auxiliary: the verb is an ordinary term
+
+
+def test_query_terms_weigh_the_predicate_like_the_focus(make_index):
+    from assistant.evidence import FOCUS_WEIGHT, idf_weights, query_terms_for
+    from tests.helpers import add_doc
+
+    index = make_index()
+    add_doc(index, "d", [("1", "news", "A council was established"), ("2", "news", "The council met")])
+    terms = query_terms_for("What did the council establish?", index.keyword)
+    plain = idf_weights(terms.stems, terms.doc_freq, 2)
+    assert terms.predicate == "establ"
+    assert terms.weights["establ"] == FOCUS_WEIGHT * plain["establ"]
+    assert terms.weights["counci"] == plain["counci"]

@@ -87,3 +87,15 @@ def test_retrieve_marks_candidates_whose_document_never_names_a_distinctive_ques
     results = HybridRetriever(index, k=40).retrieve("Which council did the Commissioner of Azerbaijan establish?")
     missing = {r.passage.doc_id: r.entities_missing for r in results if r.passage.doc_id in {"az", "uz"}}
     assert missing == {"az": 0.0, "uz": 1.0}
+
+
+def test_retrieve_treats_a_country_as_distinctive_even_when_most_passages_name_it(make_index):
+    index = make_index()
+    add_doc(index, "az", [("1", "news", "A council of experts was established by the Commissioner.")],
+            doc_type="news", countries=("Azerbaijan",))
+    for i in range(30):  # "Uzbekistan" in nearly every passage: frequent, but still a country
+        add_doc(index, f"uz{i}", [("1", "news", f"Uzbekistan reported on topic {i}.")], doc_type="news",
+                countries=("Uzbekistan",))
+    results = HybridRetriever(index, k=40).retrieve("Which council did Uzbekistan establish?")
+    missing = {r.passage.doc_id: r.entities_missing for r in results}
+    assert missing["az"] == 1.0 and missing["uz0"] == 0.0
