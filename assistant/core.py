@@ -21,13 +21,18 @@ log = logging.getLogger(__name__)
 
 REFUSAL_TEXT = "The documents do not cover this question."
 COMPOSE_POOL = 10  # passages the answer may draw on; the top k of them are returned as `passages`
-# A question about something the corpus never names ("annual budget") is refused unless the passages
-# cover most of the rest of it (a synonym the documents use instead would show up as high coverage).
+# A passage holding (nearly) every word of the question is on topic even when a long text dilutes its embedding.
+FULL_COVERAGE = 0.9
+# A question about something the corpus never names ("annual budget") is refused unless a passage covers most
+# of the rest of it (Assistant._named_otherwise)...
 UNKNOWN_FOCUS_COVERAGE = 0.6
 # ...and a passage may name the asked-about thing differently only if one of its names is this similar to the
 # focus words (all-MiniLM-L6-v2: "advisory body" ~ "Council of Independent Experts" 0.44, ~ "Commissioner for
 # Human Rights" 0.38, "salary" ~ "Cabinet of Ministers" 0.15).
 SYNONYM_SIMILARITY = 0.4
+# "How many ..." is not answered by "numerous": a passage must give a figure.
+_QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+                       r"|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of |for |on |and |under |the )*[A-Z][\w’'-]+)+")
 
 
@@ -136,10 +141,13 @@ class Assistant:
         elif not any(self._about(question, r, terms, check_focus=r.passage.id not in named) for r in top):
             names = [*question_entities(question).values(), *(terms.words.get(f, f) for f in terms.focus)]
             reasons.append(f"no retrieved text is about everything the question names ({', '.join(names)})")
-        if dense < self.min_dense:
+        if dense < self.min_dense and coverage < FULL_COVERAGE:
             reasons.append(f"the best passage is only {dense:.2f} similar to the question")
-        if all(years_missing(question, r.passage.text) for r in top):
-            reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, top[0].passage.text))}")
+        on_topic = [r for r in top if support(stems, r.passage.text, weights).coverage >= self.min_coverage]
+        if detect_intent(question).numeric and not any(_QUANTITY.search(r.passage.text) for r in on_topic or top):
+            reasons.append("no retrieved passage gives a number")
+        if all(years_missing(question, _dated_text(r)) for r in top):
+            reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, _dated_text(top[0])))}")
         return Evidence(coverage, dense, tuple(reasons))
 
     def _named_otherwise(self, top: Sequence[Retrieved], terms: QueryTerms) -> dict[str, float]:
@@ -238,6 +246,12 @@ class Assistant:
                 yield Event("token", piece)
         answer.seconds = time.monotonic() - started
         yield Event("answer", answer=answer)
+
+
+def _dated_text(item: Retrieved) -> str:
+    """A passage's text with its document's date: a news item dated 2020 is about 2020 without saying so."""
+    date = item.doc.meta.date if item.doc is not None else ""
+    return f"{item.passage.text} {date}" if date else item.passage.text
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:

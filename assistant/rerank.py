@@ -48,12 +48,16 @@ _ASKS_PROBLEMS = re.compile(r"^\s*(which|what)\s+(\w+\s+)?(shortcomings?|problem
 _PROBLEM = re.compile(r"\bno\b(?!\.?\s*\d)|\b(not|never|nor|cannot|lacks?|lacking|lack of|absent|absence|insufficient(ly)?|inadequate(ly)?"
                       r"|poor(ly)?|disrepair|worn|too|shortages?|fail(s|ed|ure)?|without|unable|overcrowd(ed|ing)"
                       r"|in need of|denied|deprived|unsatisfactory|violat(ed|es|ing|ion|ions))\b|n't\b", re.I)
+# "Why ...": the answer gives a cause or a purpose.
+_REASON = re.compile(r"\b(because|due to|owing to|as a result|in order to|so that|since|caused by|the reason|aimed at"
+                     r"|so as to|given that|in view of|in connection with)\b", re.I)
 _NUMBER = re.compile(r"\d")
 _WHICH_DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 
 
 def answer_type(question: str) -> str:
-    """"date", "person", "place", "problem" or "" from the question's wh-word (and, for "problem", its noun)."""
+    """"date", "person", "place", "reason", "problem" or "" from the question's wh-word (and, for "problem",
+    its noun)."""
     if _ASKS_PROBLEMS.match(question):
         return "problem"
     q = question.strip().lower()
@@ -63,6 +67,8 @@ def answer_type(question: str) -> str:
         return "person"
     if q.startswith("where"):
         return "place"
+    if q.startswith("why"):
+        return "reason"
     return ""
 
 
@@ -71,7 +77,7 @@ def asks_for_documents(question: str) -> bool:
     return bool(_WHICH_DOCUMENTS.search(question))
 
 
-_TYPE_PATTERNS = {"date": _DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM}
+_TYPE_PATTERNS = {"date": _DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM, "reason": _REASON}
 
 
 def has_answer_type(wanted: str, text: str) -> bool:

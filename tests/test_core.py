@@ -147,3 +147,30 @@ def test_ask_refuses_when_no_name_in_the_passage_resembles_the_focus(council_ind
     answer = Assistant(council_index).ask("What tribunal with NGO members did the Commissioner establish?")
     assert not answer.answerable
     assert any("never mention" in w for w in answer.warnings), answer.warnings
+
+
+def test_ask_question_year_is_matched_by_the_documents_date(index):
+    add_doc(index, "az", [("1", "news", "The Commissioner met NGO directors online because of the quarantine.")],
+            doc_type="news", date="2020-05-22")
+    answer = Assistant(index).ask("Why did the Commissioner meet NGO directors online in 2020?")
+    assert answer.answerable, answer.warnings
+    assert answer.citations[0].label == "Az, ¶1"
+
+
+def test_ask_how_many_is_refused_when_no_passage_gives_a_figure(index):
+    add_doc(index, "council", [("1", "news", "The expert council includes numerous different-profile NGOs.")],
+            doc_type="news")
+    answer = Assistant(index).ask("How many NGOs does the expert council include?")
+    assert not answer.answerable
+    assert "no retrieved passage gives a number" in answer.warnings
+
+
+def test_ask_passage_with_every_question_word_is_on_topic_despite_low_similarity(make_index):
+    index = make_index()
+    long_text = "The roundtable in Tashkent had the theme of regional cooperation. " + "filler " * 300
+    add_doc(index, "long", [("1", "news", long_text)], doc_type="news")
+    add_doc(index, "other", [("1", "news", "Rainfall statistics.")], doc_type="news")
+    answer = Assistant(index).ask("What was the theme of the roundtable in Tashkent?")
+    assert max(r.dense for r in answer.passages) < 0.25
+    assert answer.answerable, answer.warnings
+    assert answer.citations[0].label == "Long, ¶1"

@@ -122,3 +122,11 @@ def test_rerank_problem_list_puts_the_paragraphs_saying_what_is_wrong_first_in_r
                     ["shortc", "repres", "find", "colony"], {}, Intent(listing=True))
     assert [r.passage.ordinal for r in ranked] == [2, 3, 0, 1]
     assert [r.typed for r in ranked] == [True, True, False, False]
+
+
+def test_answer_type_reason_for_why_questions():
+    from assistant.rerank import has_answer_type
+
+    assert answer_type("Why did the Ombudsman meet NGOs online?") == "reason"
+    assert has_answer_type("reason", "it was not possible to hold a live meeting due to the pandemic")
+    assert not has_answer_type("reason", "The Ombudsman met NGOs online.")
