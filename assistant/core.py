@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
-from assistant.evidence import QueryTerms, query_terms_for, question_entities, support, text_stems, years_missing
+from assistant.evidence import NAME, QueryTerms, query_terms_for, question_entities, support, text_stems, years_missing
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
@@ -33,7 +33,6 @@ SYNONYM_SIMILARITY = 0.4
 # "How many ..." is not answered by "numerous": a passage must give a figure.
 _QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
                        r"|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of |for |on |and |under |the )*[A-Z][\w’'-]+)+")
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ class Assistant:
             text = item.passage.text
             stems = text_stems(text)
             cover = support(rest, text, terms.weights).coverage
-            names = _NAME.findall(text)
+            names = NAME.findall(text)
             if set(terms.focus) & stems or terms.predicate not in stems or cover < UNKNOWN_FOCUS_COVERAGE \
                     or not names:
                 continue

@@ -195,6 +195,10 @@ def question_entities(question: str) -> dict[str, str]:
     return out
 
 
+# A multiword name: capitalised words, possibly joined by of/for/on/and/under/the ("Council of Independent Experts").
+NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of |for |on |and |under |the )*[A-Z][\w’'-]+)+")
+
+
 def years_missing(question: str, text: str) -> list[str]:
     """Years the question names that the text does not mention (a 2023 question is not answered by 2025 data)."""
     text_years = {m.group(0) for m in _YEAR.finditer(text)}

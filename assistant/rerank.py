@@ -48,9 +48,12 @@ _ASKS_PROBLEMS = re.compile(r"^\s*(which|what)\s+(\w+\s+)?(shortcomings?|problem
 _PROBLEM = re.compile(r"\bno\b(?!\.?\s*\d)|\b(not|never|nor|cannot|lacks?|lacking|lack of|absent|absence|insufficient(ly)?|inadequate(ly)?"
                       r"|poor(ly)?|disrepair|worn|too|shortages?|fail(s|ed|ure)?|without|unable|overcrowd(ed|ing)"
                       r"|in need of|denied|deprived|unsatisfactory|violat(ed|es|ing|ion|ions))\b|n't\b", re.I)
-# "Why ...": the answer gives a cause or a purpose.
+# "Why ...", "What was it meant to achieve?": the answer gives a cause or a purpose.
+_ASKS_PURPOSE = re.compile(r"\b(meant to|aim(ed)? (to|at)|aims?\b|purpose|goals?\b|objectives?\b|intended to|designed to)",
+                           re.I)
 _REASON = re.compile(r"\b(because|due to|owing to|as a result|in order to|so that|since|caused by|the reason|aimed at"
-                     r"|so as to|given that|in view of|in connection with)\b", re.I)
+                     r"|so as to|given that|in view of|in connection with|purpose|aims? (to|at)|goal|objective"
+                     r"|intended to|designed to)\b", re.I)
 _NUMBER = re.compile(r"\d")
 _WHICH_DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 
@@ -67,7 +70,7 @@ def answer_type(question: str) -> str:
         return "person"
     if q.startswith("where"):
         return "place"
-    if q.startswith("why"):
+    if q.startswith("why") or _ASKS_PURPOSE.search(q):
         return "reason"
     return ""
 

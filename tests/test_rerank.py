@@ -128,5 +128,7 @@ def test_answer_type_reason_for_why_questions():
     from assistant.rerank import has_answer_type
 
     assert answer_type("Why did the Ombudsman meet NGOs online?") == "reason"
+    assert answer_type("What was the Baku conference meant to achieve?") == "reason"
+    assert has_answer_type("reason", "The main purpose of the conference is to bring together ombudspersons")
     assert has_answer_type("reason", "it was not possible to hold a live meeting due to the pandemic")
     assert not has_answer_type("reason", "The Ombudsman met NGOs online.")
