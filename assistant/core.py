@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
-from assistant.evidence import NAME, QueryTerms, query_terms_for, question_entities, support, text_stems, years_missing
+from assistant.evidence import NAME, QueryTerms, gives_count, query_terms_for, question_entities, support, text_stems, years_missing
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
@@ -30,9 +30,6 @@ UNKNOWN_FOCUS_COVERAGE = 0.6
 # focus words (all-MiniLM-L6-v2: "advisory body" ~ "Council of Independent Experts" 0.44, ~ "Commissioner for
 # Human Rights" 0.38, "salary" ~ "Cabinet of Ministers" 0.15).
 SYNONYM_SIMILARITY = 0.4
-# "How many ..." is not answered by "numerous": a passage must give a figure.
-_QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
-                       r"|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -143,8 +140,8 @@ class Assistant:
         if dense < self.min_dense and coverage < FULL_COVERAGE:
             reasons.append(f"the best passage is only {dense:.2f} similar to the question")
         on_topic = [r for r in top if support(stems, r.passage.text, weights).coverage >= self.min_coverage]
-        if detect_intent(question).numeric and not any(_QUANTITY.search(r.passage.text) for r in on_topic or top):
-            reasons.append("no retrieved passage gives a number")
+        if detect_intent(question).numeric and not any(gives_count(r.passage.text, terms.focus) for r in on_topic or top):
+            reasons.append("no retrieved passage gives a number for what the question counts")
         if all(years_missing(question, _dated_text(r)) for r in top):
             reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, _dated_text(top[0])))}")
         return Evidence(coverage, dense, tuple(reasons))

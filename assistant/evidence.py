@@ -18,7 +18,7 @@ QUESTION_WORDS = frozenset(
     """many much number kind kinds sort type types according say says said describe describes
     mention mentions document documents assessment report recommend recommendation recommendations
     recommended concern concerns concerning regarding does did do get got share percentage proportion
-    amount total""".split()
+    amount total title titled name called""".split()
 )
 _ENTITY = re.compile(r"\b[A-Z][\w-]{3,}")
 _NOT_ENTITIES = frozenset("which what who when where how why with does did were was have has from into".split())
@@ -197,6 +197,25 @@ def question_entities(question: str) -> dict[str, str]:
 
 # A multiword name: capitalised words, possibly joined by of/for/on/and/under/the ("Council of Independent Experts").
 NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of |for |on |and |under |the )*[A-Z][\w’'-]+)+")
+
+
+# "How many ..." is not answered by "numerous", nor by a date: a passage must give a figure.
+_QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+                       r"|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice)\b", re.I)
+_DATE_EXPR = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october"
+                        r"|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b"
+                        r"|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I)
+
+
+def gives_count(text: str, focus: Sequence[str] = ()) -> bool:
+    """Whether text gives a figure (not a date or a year) in a sentence naming what is counted (a focus stem,
+    when the question has one): "over 9,800 appeals were received" for "How many appeals ...", but not
+    "From June 1, 2022, a platform will be launched" for "How many volunteers registered ...".
+    """
+    for sentence in split_sentences(text):
+        if _QUANTITY.search(_DATE_EXPR.sub(" ", sentence)) and (not focus or set(focus) & text_stems(sentence)):
+            return True
+    return False
 
 
 def years_missing(question: str, text: str) -> list[str]:

@@ -54,13 +54,16 @@ _ASKS_PURPOSE = re.compile(r"\b(meant to|aim(ed)? (to|at)|aims?\b|purpose|goals?
 _REASON = re.compile(r"\b(because|due to|owing to|as a result|in order to|so that|since|caused by|the reason|aimed at"
                      r"|so as to|given that|in view of|in connection with|purpose|aims? (to|at)|goal|objective"
                      r"|intended to|designed to)\b", re.I)
+# "What was the title/theme of ...": the answer is a quoted name.
+_ASKS_TITLE = re.compile(r"\b(title|titled|called|named|name of|theme|topic|motto|slogan)\b", re.I)
+_QUOTED = re.compile(r"[“\"«][^”\"»]{6,}[”\"»]")
 _NUMBER = re.compile(r"\d")
 _WHICH_DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 
 
 def answer_type(question: str) -> str:
-    """"date", "person", "place", "reason", "problem" or "" from the question's wh-word (and, for "problem",
-    its noun)."""
+    """"date", "person", "place", "reason", "problem", "title" or "" from the question's wh-word (and, for
+    "problem" and "title", its noun)."""
     if _ASKS_PROBLEMS.match(question):
         return "problem"
     q = question.strip().lower()
@@ -72,6 +75,8 @@ def answer_type(question: str) -> str:
         return "place"
     if q.startswith("why") or _ASKS_PURPOSE.search(q):
         return "reason"
+    if _ASKS_TITLE.search(q):
+        return "title"
     return ""
 
 
@@ -80,7 +85,8 @@ def asks_for_documents(question: str) -> bool:
     return bool(_WHICH_DOCUMENTS.search(question))
 
 
-_TYPE_PATTERNS = {"date": _DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM, "reason": _REASON}
+_TYPE_PATTERNS = {"date": _DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM, "reason": _REASON,
+                  "title": _QUOTED}
 
 
 def has_answer_type(wanted: str, text: str) -> bool:

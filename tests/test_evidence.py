@@ -113,3 +113,14 @@ def test_query_terms_weigh_the_predicate_like_the_focus(make_index):
     assert terms.predicate == "establ"
     assert terms.weights["establ"] == FOCUS_WEIGHT * plain["establ"]
     assert terms.weights["counci"] == plain["counci"]
+
+
+def test_gives_count_wants_a_figure_for_the_counted_thing_not_a_date():
+    from assistant.evidence import gives_count
+
+    assert gives_count("In the first half of 2025, over 9,800 appeals were received.", ["appeal"])
+    assert gives_count("Two medical workers were absent.", ["worker"])
+    assert not gives_count("From June 1, 2022, an electronic platform for volunteers will be launched.", ["volunt"])
+    assert not gives_count("The council includes numerous NGOs.", ["ngo"])
+    assert not gives_count("The roadmap for 2025–2026 was signed.", [])
+    assert not gives_count("The Ombudsman received 9,800 appeals. Volunteers were thanked.", ["volunt"])

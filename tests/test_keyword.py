@@ -79,3 +79,11 @@ def test_absent_is_scoped_to_document_and_article():
     assert idx.absent("d1", 2, {"kazakh": "kazakhstan", "ombuds": "ombudsman"}) == ["kazakh"]
     assert idx.absent("d1", 1, {"kazakh": "kazakhstan"}) == []
     assert idx.absent("other", 1, {"kazakh": "kazakhstan"}) == ["kazakh"]
+
+
+def test_hyphenated_name_is_found_as_a_phrase_of_its_tokens():
+    idx = KeywordIndex(":memory:")
+    idx.replace_document("d1", "v1", [_p("a", "d1", "The Anti-Cancer Society runs mobile teams")])
+    assert idx.absent("d1", 0, {"anti-c": "anti-cancer", "societ": "society"}) == []
+    assert idx.absent("d1", 0, {"non-go": "non-governmental"}) == ["non-go"]
+    assert idx.doc_freq({"anti-c": "anti-cancer"}) == {"anti-c": 1}

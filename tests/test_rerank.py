@@ -132,3 +132,11 @@ def test_answer_type_reason_for_why_questions():
     assert has_answer_type("reason", "The main purpose of the conference is to bring together ombudspersons")
     assert has_answer_type("reason", "it was not possible to hold a live meeting due to the pandemic")
     assert not has_answer_type("reason", "The Ombudsman met NGOs online.")
+
+
+def test_answer_type_title_wants_a_quoted_name():
+    from assistant.rerank import has_answer_type
+
+    assert answer_type("What was the title of the conference in Baku?") == "title"
+    assert has_answer_type("title", 'the conference on the topic “The role of the Ombudsman in business”')
+    assert not has_answer_type("title", "An international conference was held in Baku.")

@@ -51,7 +51,13 @@ def query_terms(text: str) -> list[str]:
 
 
 def _match_word_or_prefix(key: str, word: str) -> str:
-    """An FTS5 query for a word (stemmed by the index like the text) or any token starting with key."""
+    """An FTS5 query for a word (stemmed by the index like the text) or any token starting with key.
+
+    A hyphenated word ("Anti-Cancer") is several tokens to the index: it is matched as a phrase of them.
+    """
+    parts = re.findall(r"\w+", word)
+    if len(parts) > 1:
+        return '"' + " ".join(parts) + '"'
     key_clean, word_clean = re.sub(r"\W", "", key), re.sub(r"\W", "", word)
     return " OR ".join(q for q in (f'"{word_clean}"' if word_clean else "", f'"{key_clean}"*' if key_clean else "")
                        if q)
