@@ -18,7 +18,7 @@ QUESTION_WORDS = frozenset(
     """many much number kind kinds sort type types according say says said describe describes
     mention mentions document documents assessment report recommend recommendation recommendations
     recommended concern concerns concerning regarding does did do get got share percentage proportion
-    amount total title titled name called""".split()
+    amount total title titled name called change changes""".split()
 )
 _ENTITY = re.compile(r"\b[A-Z][\w-]{3,}")
 _NOT_ENTITIES = frozenset("which what who when where how why with does did were was have has from into".split())
@@ -236,4 +236,8 @@ def best_sentences(question_stems: Sequence[str], text: str, weights: Mapping[st
     top = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
     best = top[0][0] if top else 0.0
     keep = [t for t in top if t[0] > 0 and t[0] >= 0.5 * best]
-    return [(s, c) for c, _, s in sorted(keep, key=lambda t: t[1])]
+    chosen = {pos for _, pos, _ in keep}
+    for _, pos, sentence in list(keep):  # a sentence ending in a colon brings the list it introduces
+        if sentence.rstrip().endswith(":"):
+            chosen.update(range(pos + 1, len(scored)))
+    return [(s, c) for c, pos, s in sorted(scored, key=lambda t: t[1]) if pos in chosen]

@@ -95,8 +95,10 @@ def has_answer_type(wanted: str, text: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
-def is_continuation(text: str) -> bool:
-    return bool(_CONNECTIVE.match(text.strip()))
+def is_continuation(text: str, previous: str = "") -> bool:
+    """Whether a paragraph continues the one before it: it opens with a connective ("Also, ...", "She ..."),
+    or the one before ends with a colon ("Komil Allamjonov, Chairman of the Board:" then his words)."""
+    return bool(_CONNECTIVE.match(text.strip())) or previous.rstrip().endswith(":")
 
 
 def is_recommendation(item: "Retrieved") -> bool:
@@ -146,7 +148,7 @@ def _inherit(items: Sequence["Retrieved"]) -> None:
     for item in sorted(items, key=lambda r: (r.passage.doc_id, r.passage.ordinal)):
         prev = by_position.get((item.passage.doc_id, item.passage.ordinal - 1))
         if prev is not None and prev.passage.article_index == item.passage.article_index \
-                and is_continuation(item.passage.text):
+                and is_continuation(item.passage.text, prev.passage.text):
             item.score = max(item.score, CONTINUATION_SHARE * prev.score)
 
 

@@ -233,14 +233,14 @@ class HybridRetriever:
     def _continuations(self, top: list[Retrieved], manifest: Mapping[str, DocRecord], filters: Filters,
                        have: set[str]) -> list[Retrieved]:
         """Paragraphs right after top candidates that continue them ("Also, she ...") but were not retrieved."""
-        ids = []
+        previous: dict[str, str] = {}
         for item in top:
             rec = manifest.get(item.passage.doc_id)
             if rec is not None:
                 pid = passage_id(item.passage.doc_id, rec.version, item.passage.ordinal + 1)
                 if pid not in have:
-                    ids.append(pid)
-        found = [p for p in self.index.store.get(ids) if is_continuation(p.text)
+                    previous[pid] = item.passage.text
+        found = [p for p in self.index.store.get(list(previous)) if is_continuation(p.text, previous[p.id])
                  and (not filters.section_kinds or p.section_kind in filters.section_kinds)]
         return [Retrieved(p, 0.0) for p in found]
 

@@ -124,3 +124,13 @@ def test_gives_count_wants_a_figure_for_the_counted_thing_not_a_date():
     assert not gives_count("The council includes numerous NGOs.", ["ngo"])
     assert not gives_count("The roadmap for 2025–2026 was signed.", [])
     assert not gives_count("The Ombudsman received 9,800 appeals. Volunteers were thanked.", ["volunt"])
+
+
+def test_best_sentences_bring_the_list_a_chosen_sentence_introduces():
+    from assistant.evidence import best_sentences
+
+    text = ("The Foundation voiced the idea of creating a regional hub, focused on:\n• improvement of legislation;\n"
+            "• small grants for low-income families.")
+    chosen = [s for s, _ in best_sentences(["founda", "hub"], text, {})]
+    assert chosen == ["The Foundation voiced the idea of creating a regional hub, focused on:",
+                      "• improvement of legislation;", "• small grants for low-income families."]

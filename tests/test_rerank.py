@@ -140,3 +140,8 @@ def test_answer_type_title_wants_a_quoted_name():
     assert answer_type("What was the title of the conference in Baku?") == "title"
     assert has_answer_type("title", 'the conference on the topic “The role of the Ombudsman in business”')
     assert not has_answer_type("title", "An international conference was held in Baku.")
+
+
+def test_paragraph_after_a_colon_continues_it():
+    assert is_continuation("Close cooperation with the UN is essential.", "Komil Allamjonov, Chairman of the Board:")
+    assert not is_continuation("Close cooperation with the UN is essential.", "He spoke at the event.")
