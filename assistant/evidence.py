@@ -7,7 +7,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Mapping, Sequence
+
+import yaml
 
 from ingest.chunk import sentences
 from vectorstore.keyword import query_terms
@@ -36,6 +40,7 @@ _IRREGULAR = {
     "drew": "draw", "drawn": "draw", "put": "put", "heard": "hear", "felt": "feel", "kept": "keep",
     "left": "leave", "lost": "lose", "built": "build", "understood": "understand", "undertook": "undertake",
     "undertaken": "undertake", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "women": "woman", "men": "man", "children": "child", "people": "person",
 }
 
 
@@ -46,6 +51,11 @@ def stem(token: str) -> str:
     Good enough to match recommendation/recommended, organisations/organizations, speak/speaking/spoke,
     махаллей/махалли, and cheap enough to run over every candidate sentence.
     """
+    stemmed = _stem(token)
+    return _synonym_stems().get(stemmed, stemmed)
+
+
+def _stem(token: str) -> str:
     token = token.lower()
     token = _IRREGULAR.get(token, token)
     if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
@@ -53,6 +63,28 @@ def stem(token: str) -> str:
     if len(token) >= 7 and token.endswith("ing"):  # speaking -> speak, meetings -> meet
         token = token[:-3]
     return token[:6]
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The shipped groups of words that mean the same thing here (assistant/data/synonyms.yaml)."""
+    text = resources.files("assistant").joinpath("data/synonyms.yaml").read_text(encoding="utf-8")
+    return tuple(tuple(str(w).lower() for w in group) for group in yaml.safe_load(text))
+
+
+@lru_cache(maxsize=1)
+def _synonym_stems() -> dict[str, str]:
+    """Stem of every group word -> stem of its group's first word."""
+    return {_stem(word): _stem(group[0]) for group in synonym_groups() for word in group}
+
+
+def synonyms_of(word: str) -> list[str]:
+    """The other words of a word's synonym group ("appeals" -> complaint, petition, grievance), or []."""
+    key = stem(word)
+    for group in synonym_groups():
+        if stem(group[0]) == key:
+            return [w for w in group if _stem(w) != _stem(word)]
+    return []
 
 
 def content_stems(text: str) -> list[str]:

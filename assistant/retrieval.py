@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.evidence import QueryTerms, query_terms_for, question_entities
+from assistant.evidence import QueryTerms, query_terms_for, question_entities, synonyms_of
 from assistant.rerank import is_continuation, rerank
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
@@ -178,7 +178,7 @@ class HybridRetriever:
         if allowed is not None and not allowed:
             return []
         dense = self._dense(query, filters, allowed)
-        keyword = self.index.keyword.search(query, self.candidates, doc_ids=allowed,
+        keyword = self.index.keyword.search(with_synonyms(query), self.candidates, doc_ids=allowed,
                                             section_kinds=filters.section_kinds or None)
         pool = self._fuse(dense, keyword)[:RERANK_POOL]
         pool += self._continuations(pool[:CONTINUE_FROM], manifest, filters, {r.passage.id for r in pool})
@@ -243,6 +243,12 @@ class HybridRetriever:
         found = [p for p in self.index.store.get(list(previous)) if is_continuation(p.text, previous[p.id])
                  and (not filters.section_kinds or p.section_kind in filters.section_kinds)]
         return [Retrieved(p, 0.0) for p in found]
+
+
+def with_synonyms(query: str) -> str:
+    """The query with the other words of each word's synonym group appended, for the keyword side."""
+    extra = [s for word in re.findall(r"\w+", query) for s in synonyms_of(word)]
+    return " ".join([query, *dict.fromkeys(extra)])
 
 
 def missing_entities(index: Index, question: str, item: Retrieved) -> list[str]:

@@ -116,9 +116,9 @@ def test_query_terms_weigh_the_predicate_like_the_focus(make_index):
 
 
 def test_gives_count_wants_a_figure_for_the_counted_thing_not_a_date():
-    from assistant.evidence import gives_count
+    from assistant.evidence import gives_count, stem
 
-    assert gives_count("In the first half of 2025, over 9,800 appeals were received.", ["appeal"])
+    assert gives_count("In the first half of 2025, over 9,800 appeals were received.", [stem("appeals")])
     assert gives_count("Two medical workers were absent.", ["worker"])
     assert not gives_count("From June 1, 2022, an electronic platform for volunteers will be launched.", ["volunt"])
     assert not gives_count("The council includes numerous NGOs.", ["ngo"])
@@ -134,3 +134,14 @@ def test_best_sentences_bring_the_list_a_chosen_sentence_introduces():
     chosen = [s for s, _ in best_sentences(["founda", "hub"], text, {})]
     assert chosen == ["The Foundation voiced the idea of creating a regional hub, focused on:",
                       "• improvement of legislation;", "• small grants for low-income families."]
+
+
+def test_synonyms_share_a_stem_and_the_keyword_query_asks_for_them():
+    from assistant.evidence import stem, support, synonyms_of
+    from assistant.retrieval import with_synonyms
+
+    assert stem("appeals") == stem("complaint") and stem("CSOs") == stem("NGOs") and stem("communal") == stem("utility")
+    assert stem("women") == stem("woman") and stem("children") == stem("child")
+    assert synonyms_of("utilities") == ["communal"]
+    assert support([stem("utility"), stem("complaints")], "Communal organisations review appeals.", {}).coverage == 1.0
+    assert with_synonyms("utility companies") == "utility companies communal"

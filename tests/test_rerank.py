@@ -1,5 +1,6 @@
 from dataclasses import replace
 
+from assistant.evidence import stem
 from assistant.rerank import answer_type, is_continuation, rerank
 from assistant.retrieval import Intent, Retrieved
 from ingest.types import Passage
@@ -13,7 +14,7 @@ def _r(doc, ordinal, text, dense=0.5, keyword=1.0, kind="news", article=0):
 
 def test_rerank_prefers_higher_coverage():
     items = [_r("a", 0, "The weather was fine."), _r("a", 1, "Over 9,800 appeals were received.")]
-    ranked = rerank("How many appeals were received?", items, ["appeal", "receiv"], {}, Intent(numeric=True))
+    ranked = rerank("How many appeals were received?", items, [stem("appeals"), "receiv"], {}, Intent(numeric=True))
     assert ranked[0].passage.ordinal == 1
     assert ranked[0].coverage == 1.0
 
