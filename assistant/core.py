@@ -4,14 +4,14 @@ from __future__ import annotations
 import logging
 import math
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
-from assistant.evidence import NAME, QueryTerms, gives_count, query_terms_for, question_entities, support, text_stems, years_missing
+from assistant.evidence import (NAME, QueryTerms, gives_count, query_terms_for, question_entities, support, text_stems,
+                                years_missing)
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
@@ -140,7 +140,8 @@ class Assistant:
         if dense < self.min_dense and coverage < FULL_COVERAGE:
             reasons.append(f"the best passage is only {dense:.2f} similar to the question")
         on_topic = [r for r in top if support(stems, r.passage.text, weights).coverage >= self.min_coverage]
-        if detect_intent(question).numeric and not any(gives_count(r.passage.text, terms.focus) for r in on_topic or top):
+        counted = any(gives_count(r.passage.text, terms.focus) for r in on_topic or top)
+        if detect_intent(question).numeric and not counted:
             reasons.append("no retrieved passage gives a number for what the question counts")
         if all(years_missing(question, _dated_text(r)) for r in top):
             reasons.append(f"no retrieved passage mentions {', '.join(years_missing(question, _dated_text(top[0])))}")

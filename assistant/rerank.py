@@ -42,15 +42,16 @@ _PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+(
 _PLACE = re.compile(r"\b(in|at) (?!the\b)[A-Z][a-z]+")
 # "What shortcomings/problems/violations ...": the answer is where the text says what is wrong, not where it
 # names the category ("reported serious shortcomings"); negations and words of lack or disrepair say that.
-_ASKS_PROBLEMS = re.compile(r"^\s*(which|what)\s+(\w+\s+)?(shortcomings?|problems?|deficienc(y|ies)|gaps?|violations?"
-                            r"|challenges?|weakness(es)?|obstacles?|barriers?|failures?|flaws?|difficult(y|ies)|abuses?)\b",
-                            re.I)
-_PROBLEM = re.compile(r"\bno\b(?!\.?\s*\d)|\b(not|never|nor|cannot|lacks?|lacking|lack of|absent|absence|insufficient(ly)?|inadequate(ly)?"
-                      r"|poor(ly)?|disrepair|worn|too|shortages?|fail(s|ed|ure)?|without|unable|overcrowd(ed|ing)"
+_ASKS_PROBLEMS = re.compile(r"^\s*(which|what)\s+(\w+\s+)?(shortcomings?|problems?|deficienc(y|ies)|gaps?"
+                            r"|violations?|challenges?|weakness(es)?|obstacles?|barriers?|failures?|flaws?"
+                            r"|difficult(y|ies)|abuses?)\b", re.I)
+_PROBLEM = re.compile(r"\bno\b(?!\.?\s*\d)|\b(not|never|nor|cannot|lacks?|lacking|lack of|absent|absence"
+                      r"|insufficient(ly)?|inadequate(ly)?|poor(ly)?|disrepair|worn|too|shortages?|fail(s|ed|ure)?"
+                      r"|without|unable|overcrowd(ed|ing)"
                       r"|in need of|denied|deprived|unsatisfactory|violat(ed|es|ing|ion|ions))\b|n't\b", re.I)
 # "Why ...", "What was it meant to achieve?": the answer gives a cause or a purpose.
-_ASKS_PURPOSE = re.compile(r"\b(meant to|aim(ed)? (to|at)|aims?\b|purpose|goals?\b|objectives?\b|intended to|designed to)",
-                           re.I)
+_ASKS_PURPOSE = re.compile(r"\b(meant to|aim(ed)? (to|at)|aims?\b|purpose|goals?\b|objectives?\b|intended to"
+                           r"|designed to)", re.I)
 _REASON = re.compile(r"\b(because|due to|owing to|as a result|in order to|so that|since|caused by|the reason|aimed at"
                      r"|so as to|given that|in view of|in connection with|purpose|aims? (to|at)|goal|objective"
                      r"|intended to|designed to)\b", re.I)
