@@ -98,6 +98,7 @@ class Assistant:
         standalone = to_english_query(self._standalone(question, history))
         yield Event("status", "Searching the documents…")
         intent = detect_intent(standalone)
+        self.index.refresh()  # sync the keyword index first: the question's term weights are read from it
         terms = query_terms_for(standalone, self.index.keyword)
         pool = self.retriever.retrieve(standalone, filters, k=max(k, COMPOSE_POOL), intent=intent, terms=terms)
         stems, weights = terms.stems, terms.weights
