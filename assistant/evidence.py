@@ -239,13 +239,21 @@ _DATE_EXPR = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|j
                         r"|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I)
 
 
-def gives_count(text: str, focus: Sequence[str] = ()) -> bool:
+def gives_count(text: str, focus: Sequence[str] = (), years: Sequence[str] = (), frame: str = "") -> bool:
     """Whether text gives a figure (not a date or a year) in a sentence naming what is counted (a focus stem,
     when the question has one): "over 9,800 appeals were received" for "How many appeals ...", but not
     "From June 1, 2022, a platform will be launched" for "How many volunteers registered ...".
+
+    years: the question's years; the figure must then be for one of them: the year its sentence names, or else
+    the last year named before it (in the passage, or in frame: its heading and date). "In the first half of
+    2025, over 9,800 appeals were received ... 452 visits in 2024" gives no count of appeals in 2024.
     """
+    current = {m.group(0) for m in _YEAR.finditer(frame)}
     for sentence in split_sentences(text):
-        if _QUANTITY.search(_DATE_EXPR.sub(" ", sentence)) and (not focus or set(focus) & text_stems(sentence)):
+        named = {m.group(0) for m in _YEAR.finditer(sentence)}
+        current = named or current
+        if _QUANTITY.search(_DATE_EXPR.sub(" ", sentence)) and (not focus or set(focus) & text_stems(sentence)) \
+                and (not years or set(years) & current):
             return True
     return False
 

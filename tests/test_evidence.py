@@ -145,3 +145,15 @@ def test_synonyms_share_a_stem_and_the_keyword_query_asks_for_them():
     assert synonyms_of("utilities") == ["communal"]
     assert support([stem("utility"), stem("complaints")], "Communal organisations review appeals.", {}).coverage == 1.0
     assert with_synonyms("utility companies") == "utility companies communal"
+
+
+def test_gives_count_for_a_year_wants_the_figure_framed_by_that_year():
+    from assistant.evidence import gives_count, stem
+
+    text = ("In the first half of 2025, over 9,800 appeals were received. "
+            "The Ombudsman made 491 visits, exceeding the 452 visits made in 2024.")
+    assert gives_count(text, [stem("appeals")], ["2025"])
+    assert not gives_count(text, [stem("appeals")], ["2024"])
+    orders = "In 2021, 39,343 appeals were received. Of these, 378 orders were issued to minors."
+    assert gives_count(orders, [stem("orders")], ["2021"])  # the year named last before the figure
+    assert gives_count("Of these, 378 orders were issued.", [stem("orders")], ["2021"], frame="Orders Issued in 2021")
