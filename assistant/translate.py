@@ -45,13 +45,33 @@ def _translate(token: str) -> str:
     return next((english for prefix, english in glossary() if token.startswith(prefix)), "")
 
 
+_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i", "й": "y",
+    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+    "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "ў": "o", "қ": "q", "ғ": "g", "ҳ": "h", "ə": "a", "ı": "i", "ş": "sh", "ç": "ch", "ğ": "gh",
+    "ö": "o", "ü": "u", "'": "", "ʻ": "", "‘": "", "’": "",
+})
+
+
+def transliterate(word: str) -> str:
+    """A name in Cyrillic or Azerbaijani/Uzbek Latin as English texts spell it: Səbinə -> Sabina,
+    Эшматова -> Eshmatova."""
+    latin = word.lower().translate(_LATIN)
+    return latin[:1].upper() + latin[1:]
+
+
 def _english_terms(question: str) -> list[str]:
     terms: list[str] = []
-    for token in _TOKEN.findall(question.lower().replace("ʻ", "'").replace("’", "'")):
+    for pos, original in enumerate(_TOKEN.findall(question.replace("ʻ", "'").replace("’", "'"))):
+        token = original.lower()
         if token.isdigit():
             terms.append(token)
             continue
         english = _translate(token)
+        if not english and pos > 0 and original[:1].isupper():  # a name: keep it, spelled as the texts do
+            # Russian declines names ("Букинского района" = of Buka District): a search term, not a name to insist on
+            english = transliterate(original).lower() if _CYRILLIC.search(original) else transliterate(original)
         terms.extend(t for t in english.split() if t not in terms)
     return list(dict.fromkeys(terms))
 

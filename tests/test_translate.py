@@ -23,3 +23,21 @@ def test_foreign_question_without_glossary_words_is_unchanged():
 
 def test_english_keywords_without_function_words_are_not_foreign():
     assert to_english_query("mahallas partners cooperation") == "mahallas partners cooperation"
+
+
+def test_names_are_kept_as_english_texts_spell_them():
+    from assistant.translate import transliterate
+
+    assert transliterate("Səbinə") == "Sabina" and transliterate("Əliyeva") == "Aliyeva"
+    assert transliterate("Эшматова") == "Eshmatova"
+    assert to_english_query("Ombudsman Səbinə Əliyeva onlayn görüşdə QHT nümayəndələrini hansı bayramlar "
+                            "münasibətilə təbrik etdi?") == ("Ombudsman Sabina Aliyeva online meeting NGOs "
+                                                              "representative holiday congratulated")
+
+
+def test_russian_names_are_search_terms_not_names_to_insist_on():
+    # "Букинского" is "of Buka": declined, so it must not become a name every passage has to contain
+    assert to_english_query("Сколько осуждённых было в колонии Букинского района?") == \
+        "how many convicts colony bukinskogo district"
+    assert to_english_query("О чём говорила Феруза Эшматова на конференции в Баку?") == \
+        "speak feruza eshmatova conference baku"
