@@ -87,3 +87,9 @@ def test_hyphenated_name_is_found_as_a_phrase_of_its_tokens():
     assert idx.absent("d1", 0, {"anti-c": "anti-cancer", "societ": "society"}) == []
     assert idx.absent("d1", 0, {"non-go": "non-governmental"}) == ["non-go"]
     assert idx.doc_freq({"anti-c": "anti-cancer"}) == {"anti-c": 1}
+
+
+def test_query_terms_drop_contractions():
+    from vectorstore.keyword import query_terms
+
+    assert query_terms("Why couldn't the Ombudsman meet NGOs?") == ["ombudsman", "meet", "ngos"]

@@ -36,6 +36,7 @@ STOPWORDS = frozenset(
     """a an and are as at be been by can could did do does for from had has have how i in is it its of on or
     our that the their them there these they this to was were what when where which who whom whose why will
     with would about into than then also any all its it's s you your we us he she his her
+    couldn didn doesn don isn wasn weren aren hasn haven hadn shouldn wouldn won cannot can't
     и в во на с со по о об для что как какие какой которые это к из у же ли не""".split()
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
