@@ -239,6 +239,11 @@ _DATE_EXPR = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|j
                         r"|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I)
 
 
+# Numbers that name rather than count: "Directive (EU) 2024/1069", "A/HRC/59/15", "colony settlement No. 43",
+# and footnote markers glued to a word ("with violence.52 CoE-Commissioner").
+_IDENTIFIER = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*|\bNo\.\s*\d+|(?<=[^\W\d])[.,;:]?\d+\b", re.I)
+
+
 def gives_count(text: str, focus: Sequence[str] = (), years: Sequence[str] = (), frame: str = "") -> bool:
     """Whether text gives a figure (not a date or a year) in a sentence naming what is counted (a focus stem,
     when the question has one): "over 9,800 appeals were received" for "How many appeals ...", but not
@@ -252,7 +257,7 @@ def gives_count(text: str, focus: Sequence[str] = (), years: Sequence[str] = (),
     for sentence in split_sentences(text):
         named = {m.group(0) for m in _YEAR.finditer(sentence)}
         current = named or current
-        if _QUANTITY.search(_DATE_EXPR.sub(" ", sentence)) and (not focus or set(focus) & text_stems(sentence)) \
+        if _QUANTITY.search(_IDENTIFIER.sub(" ", _DATE_EXPR.sub(" ", sentence))) and (not focus or set(focus) & text_stems(sentence)) \
                 and (not years or set(years) & current):
             return True
     return False

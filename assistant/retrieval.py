@@ -47,7 +47,9 @@ class Intent:
 
 
 def detect_intent(question: str) -> Intent:
-    return Intent(bool(_RECOMMEND.search(question)), bool(_NUMERIC.search(question)), bool(_LIST.search(question)))
+    """"How many recommendations ..." asks for a number, not for the recommendations themselves."""
+    numeric = bool(_NUMERIC.search(question))
+    return Intent(bool(_RECOMMEND.search(question)) and not numeric, numeric, bool(_LIST.search(question)))
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,14 @@ def test_gives_count_for_a_year_wants_the_figure_framed_by_that_year():
     orders = "In 2021, 39,343 appeals were received. Of these, 378 orders were issued to minors."
     assert gives_count(orders, [stem("orders")], ["2021"])  # the year named last before the figure
     assert gives_count("Of these, 378 orders were issued.", [stem("orders")], ["2021"], frame="Orders Issued in 2021")
+
+
+def test_gives_count_ignores_numbers_that_name_things():
+    from assistant.evidence import gives_count, stem
+
+    assert not gives_count("The Government supported Directive (EU) 2024/1069 to protect journalists.",
+                           [stem("journalists")], ["2024"])
+    assert not gives_count("Journalists visited colony settlement No. 43.", [stem("journalists")])
+    assert not gives_count("Journalists rarely reported violence.52 CoE-Commissioner noted it.", [stem("journalists")])
+    assert gives_count("Journalists: 9,800 appeals, COVID-19 aside.", [stem("journalists")])
+    assert gives_count("In 2024, 12 journalists were detained.", [stem("journalists")], ["2024"])

@@ -99,3 +99,9 @@ def test_retrieve_treats_a_country_as_distinctive_even_when_most_passages_name_i
     results = HybridRetriever(index, k=40).retrieve("Which council did Uzbekistan establish?")
     missing = {r.passage.doc_id: r.entities_missing for r in results}
     assert missing["az"] == 1.0 and missing["uz0"] == 0.0
+
+
+def test_how_many_recommendations_asks_for_a_number():
+    intent = detect_intent("How many recommendations did Slovenia receive?")
+    assert intent.numeric and not intent.recommendation
+    assert detect_intent("Which recommendations concern mahallas?").recommendation
