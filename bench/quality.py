@@ -2,7 +2,7 @@
 
 Peer: RecursiveCharacterTextSplitter(1000, 200) + all-MiniLM-L6-v2 + Chroma, top-5 similarity search.
 hrqa: structure-aware paragraphs + hybrid retrieval + extractive answers (offline default).
-Corpus: examples/corpus; questions: examples/eval/seed_questions.jsonl (or HRQA_BENCH_QUESTIONS), and the two
+Corpus: examples/corpus; questions: examples/eval/seed_questions.jsonl (or HRQA_BENCH_QUESTIONS), and the three
 development sets beside it (examples/eval/README.md says how they were written and used).
 Run: .venv/bin/python bench/quality.py
 """
@@ -23,7 +23,7 @@ from bench._report import ROOT, peak_rss_mb, table, write  # noqa: E402
 K = 5
 CORPUS = ROOT / "examples" / "corpus"
 QUESTIONS = Path(os.environ.get("HRQA_BENCH_QUESTIONS", ROOT / "examples" / "eval" / "seed_questions.jsonl"))
-DEV_SETS = [ROOT / "examples" / "eval" / name for name in ("dev_a_questions.jsonl", "dev_b_questions.jsonl")]
+DEV_SETS = [ROOT / "examples" / "eval" / f"dev_{letter}_questions.jsonl" for letter in "abc"]
 
 
 def run_peer(questions, embedder):
@@ -106,7 +106,7 @@ def main() -> None:
            f"The tutorial recipe only retrieves (no answer, no refusal), so its latency is retrieval only; "
            f"hrqa's includes the extractive answer. Peak RSS {peak_rss_mb():.0f} MB.")
     if dev_rows:
-        md += ("\n\nDevelopment sets written by helper agents from the corpus alone (examples/eval/README.md; both "
+        md += ("\n\nDevelopment sets written by helper agents from the corpus alone (examples/eval/README.md; all "
                "were used for diagnosis after their first run, so these figures are optimistic):\n\n")
         md += table(["set", "system", "questions", f"recall@{K}", "MRR", "answered", "refusal acc."], dev_rows)
     print(md)
