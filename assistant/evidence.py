@@ -237,8 +237,6 @@ _QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|
 _DATE_EXPR = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october"
                         r"|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b"
                         r"|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I)
-
-
 # Numbers that name rather than count: "Directive (EU) 2024/1069", "A/HRC/59/15", "colony settlement No. 43",
 # and footnote markers glued to a word ("with violence.52 CoE-Commissioner").
 _IDENTIFIER = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*|\bNo\.\s*\d+|(?<=[^\W\d])[.,;:]?\d+\b", re.I)
@@ -257,8 +255,8 @@ def gives_count(text: str, focus: Sequence[str] = (), years: Sequence[str] = (),
     for sentence in split_sentences(text):
         named = {m.group(0) for m in _YEAR.finditer(sentence)}
         current = named or current
-        if _QUANTITY.search(_IDENTIFIER.sub(" ", _DATE_EXPR.sub(" ", sentence))) and (not focus or set(focus) & text_stems(sentence)) \
-                and (not years or set(years) & current):
+        figure = _QUANTITY.search(_IDENTIFIER.sub(" ", _DATE_EXPR.sub(" ", sentence)))
+        if figure and (not focus or set(focus) & text_stems(sentence)) and (not years or set(years) & current):
             return True
     return False
 
