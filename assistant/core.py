@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import math
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
 from assistant.evidence import (NAME, QueryTerms, gives_count, query_terms_for, question_entities, support, text_stems,
-                                years_missing)
+                                years_in, years_missing)
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
@@ -127,7 +126,8 @@ class Assistant:
             return Evidence(0.0, 0.0, ("nothing was retrieved",))
         top = sorted(pool, key=lambda r: r.score, reverse=True)[:3]  # best evidence, whatever the display order
         stems, weights = terms.stems, terms.weights
-        coverage = max(support(stems, r.passage.text, weights).coverage for r in top) if stems else 0.0
+        covers = [support(stems, r.passage.text, weights).coverage for r in top]
+        coverage = max(covers) if stems else 0.0
         dense = max(r.dense for r in top)
         named = self._named_otherwise(top, terms)
         coverage = max(coverage, *named.values()) if named else coverage
@@ -142,8 +142,8 @@ class Assistant:
             reasons.append(f"no retrieved text is about everything the question names ({', '.join(names)})")
         if dense < self.min_dense and coverage < FULL_COVERAGE:
             reasons.append(f"the best passage is only {dense:.2f} similar to the question")
-        on_topic = [r for r in top if support(stems, r.passage.text, weights).coverage >= self.min_coverage]
-        years = [m.group(0) for m in re.finditer(r"\b(?:19|20)\d\d\b", question)]
+        on_topic = [r for r, cover in zip(top, covers) if cover >= self.min_coverage]
+        years = years_in(question)
         counted = any(gives_count(r.passage.text, terms.focus, years, _frame(r)) for r in on_topic or top)
         if detect_intent(question).numeric and not counted:
             reasons.append("no retrieved passage gives a number for what the question counts")

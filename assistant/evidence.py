@@ -234,7 +234,8 @@ NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of |for |on |and |under |the )*[A-
 # "How many ..." is not answered by "numerous", nor by a date: a passage must give a figure.
 _QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
                        r"|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice)\b", re.I)
-_DATE_EXPR = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october"
+# A date or a year in running text ("On July 30, 2025", "30.07.2025", "2025–2026").
+DATE = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october"
                         r"|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b"
                         r"|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I)
 # Numbers that name rather than count: "Directive (EU) 2024/1069", "A/HRC/59/15", "colony settlement No. 43",
@@ -251,20 +252,25 @@ def gives_count(text: str, focus: Sequence[str] = (), years: Sequence[str] = (),
     the last year named before it (in the passage, or in frame: its heading and date). "In the first half of
     2025, over 9,800 appeals were received ... 452 visits in 2024" gives no count of appeals in 2024.
     """
-    current = {m.group(0) for m in _YEAR.finditer(frame)}
+    current = set(years_in(frame))
     for sentence in split_sentences(text):
-        named = {m.group(0) for m in _YEAR.finditer(sentence)}
+        named = set(years_in(sentence))
         current = named or current
-        figure = _QUANTITY.search(_IDENTIFIER.sub(" ", _DATE_EXPR.sub(" ", sentence)))
+        figure = _QUANTITY.search(_IDENTIFIER.sub(" ", DATE.sub(" ", sentence)))
         if figure and (not focus or set(focus) & text_stems(sentence)) and (not years or set(years) & current):
             return True
     return False
 
 
+def years_in(text: str) -> list[str]:
+    """The years a text names ("2025"), in order."""
+    return [m.group(0) for m in _YEAR.finditer(text)]
+
+
 def years_missing(question: str, text: str) -> list[str]:
     """Years the question names that the text does not mention (a 2023 question is not answered by 2025 data)."""
-    text_years = {m.group(0) for m in _YEAR.finditer(text)}
-    return [m.group(0) for m in _YEAR.finditer(question) if m.group(0) not in text_years]
+    text_years = set(years_in(text))
+    return [year for year in years_in(question) if year not in text_years]
 
 
 def best_sentences(question_stems: Sequence[str], text: str, weights: Mapping[str, float],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from assistant.evidence import support, text_stems
+from assistant.evidence import DATE, support, text_stems
 from assistant.recommendations import recommendation_items
 from vectorstore.text import context_of
 
@@ -33,8 +33,6 @@ CONTINUATION_SHARE = 0.97
 
 _CONNECTIVE = re.compile(r"^(also|furthermore|moreover|in addition|additionally|besides|at the same time|in turn|"
                          r"as a result|she|he|they|it|this|these|those)(?=[\s,;:])", re.I)
-_DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
-                   r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(19|20)\d\d\b", re.I)
 # A person's name: a title, or a given name and a surname with an ending common in the region's names
 # (Moskalkova, Eshmatova, Aliyeva, Kamalov, Zeynalov, Rahimli, ...); "Oliy Majlis" or "Human Rights" are not names.
 _PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+(ova|ov|eva|ev|yeva|yev|ina|in|sky|skaya"
@@ -86,7 +84,7 @@ def asks_for_documents(question: str) -> bool:
     return bool(_WHICH_DOCUMENTS.search(question))
 
 
-_TYPE_PATTERNS = {"date": _DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM, "reason": _REASON,
+_TYPE_PATTERNS = {"date": DATE, "person": _PERSON, "place": _PLACE, "problem": _PROBLEM, "reason": _REASON,
                   "title": _QUOTED}
 
 
