@@ -248,7 +248,7 @@ def _restore(args) -> int:
 
 
 def _serve(args) -> int:
-    from assistant.ui import serve
+    from assistant.web.app import serve
 
     serve(_settings(args, host=args.host, port=args.port))
     return 0

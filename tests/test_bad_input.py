@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from assistant.ui_support import stage_uploads
-from assistant.ui_views import safe_upload_name
+from assistant.web.support import stage_uploads
+from assistant.web.views import safe_upload_name
 from bench._fake_ingest import snapshot
 from ingest.chunk import make_passages
 from ingest.clean import clean_text

@@ -163,7 +163,7 @@ def _multipart(name: str, data: bytes) -> tuple[bytes, str]:
 
 @pytest.mark.slow
 def test_hostile_without_login_no_route_returns_data(auth_server):
-    # Fails until assistant/ui.py launch() passes app_kwargs={"middleware": [ui_auth.middleware()]}: Gradio
+    # Fails until assistant/web/app.py launch() passes app_kwargs={"middleware": [ui_auth.middleware()]}: Gradio
     # embeds the API description, with the Documents dropdown's file names, in the login page itself.
     leaks = []
     for route in GET_ROUTES:

@@ -177,7 +177,7 @@ def test_cli_recommendations_csv_and_unknown_group(tmp_path, capsys):
 def test_recommendations_modules_import_without_gradio():
     import subprocess
 
-    code = "import sys, assistant.recommendations, assistant.ui_recommendations; print('gradio' in sys.modules)"
+    code = "import sys, assistant.recommendations, assistant.web.recommendations; print('gradio' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(SAMPLE_CORPUS.parents[1]))
     assert out.stdout.strip() == "False"

@@ -5,7 +5,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.settings import Settings
-from assistant.ui import _Handlers, build_app
+from assistant.web.app import _Handlers, build_app
 from vectorstore.indexer import Indexer
 
 pytest.importorskip("gradio")

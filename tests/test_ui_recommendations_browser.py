@@ -30,7 +30,7 @@ def app_url(sample_index):
     import gradio as gr
 
     from assistant.recommendations import RecommendationExplorer
-    from assistant.ui_recommendations import build_recommendations_tab
+    from assistant.web.recommendations import build_recommendations_tab
 
     with gr.Blocks() as demo:
         with gr.Tab("Recommendations"):

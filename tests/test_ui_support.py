@@ -4,7 +4,7 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from assistant.ui_support import history_of, load_logins, source_view, stage_uploads, write_export
+from assistant.web.support import history_of, load_logins, source_view, stage_uploads, write_export
 from ingest.errors import ConfigError
 
 
@@ -64,7 +64,7 @@ def test_ui_support_source_view_gives_neighbours_document_and_latest_quote(sampl
 
 
 def test_remove_upload_deletes_only_copies_inside_the_uploads_dir(tmp_path):
-    from assistant.ui_support import remove_upload
+    from assistant.web.support import remove_upload
 
     uploads = tmp_path / "uploads"
     uploads.mkdir()

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.retrieval import Filters, Retrieved
 from assistant.types import Answer, Citation
-from assistant.ui_views import (allowed_extensions, answer_message, filters_from_ui, filters_summary, highlight,
+from assistant.web.views import (allowed_extensions, answer_message, filters_from_ui, filters_summary, highlight,
                                 parse_auth, parse_cite_value, passage_panel, safe_upload_name, sources_html,
                                 streaming_message, upload_problem)
 from ingest.errors import ConfigError
@@ -156,7 +156,7 @@ def test_ui_views_parse_auth_malformed_entry_is_refused_without_echoing_it():
 
 
 def test_ui_views_importing_core_and_cli_does_not_import_gradio():
-    code = ("import assistant.core, assistant.cli, assistant.ui, assistant.ui_views, assistant.ui_support, sys; "
+    code = ("import assistant.core, assistant.cli, assistant.web.app, assistant.web.views, assistant.web.support, sys; "
             "assert 'gradio' not in sys.modules, 'gradio imported'")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -1,7 +1,7 @@
 """The Gradio chat app (`hrqa serve`): wiring only. The core, the indexer and settings are injected.
 
 gradio is imported inside functions, so importing this module (or anything else in hrqa) does not load it.
-Markup comes from assistant.ui_views (escaped), I/O helpers from assistant.ui_support.
+Markup comes from assistant.web.views (escaped), I/O helpers from assistant.web.support.
 """
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from assistant import render, ui_auth, ui_support, ui_views
+from assistant import render
+from assistant.web import auth as ui_auth, support as ui_support, views as ui_views
 from assistant.core import Assistant
 from assistant.settings import Settings
 from assistant.recommendations import RecommendationExplorer
-from assistant.ui_recommendations import build_recommendations_tab
+from assistant.web.recommendations import build_recommendations_tab
 from ingest.errors import HrqaError
 from ingest.types import DOC_TYPES, SECTION_KINDS
 from vectorstore.indexer import Indexer

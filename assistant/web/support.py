@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from assistant.settings import Settings
 from assistant.types import Answer
-from assistant.ui_views import parse_auth, safe_upload_name, upload_problem
+from assistant.web.views import parse_auth, safe_upload_name, upload_problem
 from ingest.errors import ConfigError
 from ingest.types import Passage
 from vectorstore.index import Index
