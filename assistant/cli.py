@@ -190,7 +190,8 @@ def _eval(args) -> int:
     except (OSError, ValueError) as exc:
         print(f"hrqa: error: {exc}", file=sys.stderr)
         return 1
-    result = evaluate(items, lambda item: assistant.ask(item["question"], k=args.k).to_dict(), args.k)
+    result = evaluate(items, lambda item, history: assistant.ask(item["question"], history=history, k=args.k).to_dict(),
+                      args.k)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

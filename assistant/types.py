@@ -76,7 +76,7 @@ def passage_dict(r: Retrieved) -> dict[str, Any]:
     return {
         "id": p.id, "doc": r.doc.meta.file_name if r.doc else "", "doc_title": r.doc.meta.title if r.doc else "",
         "label": p.label, "paragraph": p.paragraph, "page": p.page, "section_kind": p.section_kind,
-        "text": p.text, "score": round(r.score, 6), "dense": round(r.dense, 4), "keyword": round(r.keyword, 4),
+        "text": p.text, "score": round(r.score, 4), "dense": round(r.dense, 4), "keyword": round(r.keyword, 4),
     }
 
 
