@@ -180,6 +180,8 @@ def responses_text(passages: Sequence[Passage]) -> str:
         previous = path
         if p.part > 1 and lines:
             lines[-1] += " " + p.text
+        elif p.numbered and _SPEC_LINE.match(p.paragraph):  # a reason block: its label, then the reasons
+            lines.extend([p.paragraph, p.text])
         else:
             lines.append(f"{p.paragraph}. {p.text}" if p.numbered else p.text)
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from assistant.evidence import QueryTerms, query_terms_for, question_entities, s
 from assistant.rerank import is_continuation, rerank
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
-from ingest.metadata import country_named
+from ingest.countries import country_named
 from ingest.types import Passage
 from vectorstore.index import Index
 from vectorstore.store import DocRecord

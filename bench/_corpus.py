@@ -25,7 +25,7 @@ QUICK = os.environ.get("HRQA_BENCH_QUICK", "") not in {"", "0", "false", "no"}
 
 
 def real_files() -> list[Path]:
-    """The six real documents (PDF and text) of ../shared/corpus-real, SOURCES.md left out."""
+    """The real documents (PDF and text) of ../shared/corpus-real, SOURCES.md and the DOCX left out."""
     if not REAL_CORPUS.is_dir():
         sys.exit(f"no {REAL_CORPUS}: these benchmarks read ../shared (set HRQA_SHARED to its path)")
     return sorted(p for p in REAL_CORPUS.iterdir() if p.suffix.lower() in {".pdf", ".txt"})

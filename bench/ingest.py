@@ -1,12 +1,12 @@
 """Ingestion speed and memory: real documents, real model, each run in its own process.
 
-Reads ../shared/corpus-real (all six documents; HRQA_SHARED overrides the path) and examples/corpus.
+Reads ../shared/corpus-real (its PDF and text documents; HRQA_SHARED overrides the path) and examples/corpus.
 1. Raw encoder: all-MiniLM-L6-v2 encoding the very passage texts ingestion embeds, in one call (the model's
    own best throughput on this machine, in this run; the better of two passes, one in quick mode) -> passages/s.
-2. `Indexer.ingest` of the six documents with the same model (parse + embed + Chroma + keyword index), model
+2. `Indexer.ingest` of those documents with the same model (parse + embed + Chroma + keyword index), model
    load excluded and reported apart -> passages/s, ratio to (1) (target >= 0.9), peak RSS, then the no-op
    re-ingest of the same files.
-3. Peak RSS ingesting 1x vs 4x the corpus (the four-fold corpus is the six files under four names each):
+3. Peak RSS ingesting 1x vs 4x the corpus (the four-fold corpus is the same files under four names each):
    memory must not grow with the corpus. Real model; HRQA_BENCH_QUICK=1 uses a cheap hashing embedder.
 4. 1,000 small distinct documents (examples/corpus replicated with a distinguishing first line), ingested
    once with the hashing embedder, then re-ingested unchanged: target <= 5 s. Nothing is embedded then.
@@ -116,7 +116,7 @@ def report(encode: dict, real: dict, one: dict, four: dict, noop: dict, scale_em
         ["raw encoder, torch (one encode call)", encode["passages"], raw_rate, 1.0, encode["rss_mb"], None],
         *[[f"raw encoder, {b}", got["passages"], got["passages"] / got["seconds"],
            got["passages"] / got["seconds"] / raw_rate, got["rss_mb"], None] for b, got in backends.items()],
-        ["hrqa ingest (six files)", real["passages"], rate, ratio, real["rss_mb"], real["noop_s"]],
+        ["hrqa ingest (real documents)", real["passages"], rate, ratio, real["rss_mb"], real["noop_s"]],
         [f"hrqa ingest 1x ({scale_embedder})", one["passages"], one["passages"] / one["ingest_s"], None,
          one["rss_mb"], one["noop_s"]],
         [f"hrqa ingest 4x ({scale_embedder})", four["passages"], four["passages"] / four["ingest_s"], None,
@@ -127,7 +127,7 @@ def report(encode: dict, real: dict, one: dict, four: dict, noop: dict, scale_em
     verdict = lambda ok: "met" if ok else "MISSED"
     growth = four["rss_mb"] - one["rss_mb"]
     md += (
-        f"\n\nCorpus: the six documents of ../shared/corpus-real, all-MiniLM-L6-v2 (torch, CPU), batch 32; model"
+        f"\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 (torch, CPU), batch 32; model"
         f" load ({real['load_s']:.1f} s) excluded. Ingest / raw encoder = {ratio:.2f} (target >= {RATIO_TARGET}:"
         f" {verdict(ratio >= RATIO_TARGET)}; ingest also parses the PDFs and writes Chroma and the keyword index)."
         f"\nONNX rows: the same model on ONNX Runtime (HRQA_EMBED_BACKEND=onnx: the same vectors; onnx-int8:"

@@ -22,6 +22,10 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bunsubscribe\s*\.?\s*$", _I),
     re.compile(r"^\s*отправлено через\b", _I),
     re.compile(r"^\s*(?:share with friends|do['‘’ʻ`]stlaringiz bilan baham|поделиться)\s*:?\s*$", _I),
+    # A web-to-text scraper's record of the page ("[[source:https://...]]"): metadata, read by ingest.metadata.
+    re.compile(r"^\s*\[\[[\w -]+:.*\]\]\s*$"),
+    # A line that is only a link ("[Original article published here](https://...)"): navigation.
+    re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)\s*$"),
 )
 
 # Lines that open a trailing block of bare numbers (category counters): the line and the numbers go.
@@ -85,11 +89,17 @@ COMMON_WORDS = frozenset(
 HEADING_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A State's answers to recommendations are responses, not recommendations (UPR "views" addenda).
     (re.compile(r"(accepted|supported|noted|rejected) recommendations|views on (the )?(conclusions|recommendations)"
-                r"|replies presented by the state", _I), "response"),
-    (re.compile(r"recommendation", _I), "recommendation"),
+                r"|replies presented by the state|views expressed by the state under review", _I), "response"),
+    # A section of recommendations is named for them ("II. Conclusions and/or recommendations", "Recommendations
+    # for covering childcare gaps", "RECOMMENDATIONS"); a heading that cites some ("Rule of law (recommendations
+    # 30-31)") or reports on them ("Implementation of adopted recommendations") is not one. Parentheses are
+    # dropped before matching (see _layout.heading_kind).
+    (re.compile(r"^(?:\W*[\dIVXA-Z]{1,4}\.?\s+)?(?:conclusions and/or |key |main |our )?recommendations?\b"
+                r"|\brecommendations?\W*$", _I), "recommendation"),
     (re.compile(r"areas? (?:for|of) improvement|challenges|gaps|shortcomings|concerns", _I), "area_for_improvement"),
     (re.compile(r"^(?:the )?paris principles$|^principles relating to|^(?:international )?standards?$|^benchmarks?$", _I), "standard"),
-    (re.compile(r"summary of the proceedings|presentation by the state|interactive dialogue|composition of the delegation", _I), "other"),
+    (re.compile(r"summary of the proceedings|presentation by the state|interactive dialogue|composition of the delegation"
+                r"|\bbackground$|methodology", _I), "other"),
     (re.compile(r"^(?:notes|annex(?:es)?|abbreviations|acronyms|references|bibliography)\b", _I), "other"),
     (re.compile(r"findings?|observations|good practices?|achievements|assessment", _I), "finding"),
 )
@@ -104,4 +114,4 @@ FRONT_MATTER: tuple[re.Pattern[str], ...] = (
 # A line that is only a date (kept by clean_text for the metadata module): not a paragraph.
 DATE_ONLY = re.compile(r"^\s*(?:\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{2}-\d{2})\s*$")
 
-BULLET = re.compile(r"^\s*[•●▪◦‣∙·*–-]\s+")
+BULLET = re.compile(r"^\s*[•●▪◦‣∙·*–-](?:\s+|$)")

@@ -140,6 +140,7 @@ def _passage(meta: DocumentMeta, p: Paragraph, text: str, ordinal: int, part: in
         article_title=p.article_title,
         article_index=p.article_index,
         actor=p.actor,
+        doc_title=meta.title,
     )
 
 

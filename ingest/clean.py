@@ -48,6 +48,10 @@ def clean_text(text: str, *, context: str = "") -> str:
     lines = _drop_page_numbers(lines)
     vocabulary = _vocabulary(f"{text}\n{context}")
     lines = [_fix_letter_spacing(line, vocabulary) for line in lines]
+    if any(_SPLIT_CAPITAL.search(line) for line in lines):
+        # The words a split leaves ("tateless") must not count as words of their own.
+        unsplit = _vocabulary(_SPLIT_CAPITAL.sub(" ", f"{text}\n{context}"))
+        lines = [_join_split_capital(line, unsplit) for line in lines]
     lines = _join_hyphenated(lines, vocabulary)
     return _tidy_blank_lines(lines)
 
@@ -140,6 +144,21 @@ def _fix_letter_spacing(line: str, vocabulary: frozenset[str]) -> str:
         else:
             out.append(token)
     return line[: len(line) - len(line.lstrip())] + " ".join(out).replace("( ", "(")
+
+
+_SPLIT_CAPITAL = re.compile(r"\b([A-Z]) ([a-z]{3,})\b")
+
+
+def _join_split_capital(line: str, vocabulary: frozenset[str]) -> str:
+    """Mend a capital split from its word ("g. S tateless Persons"): joined when the whole is one of the
+    document's words and the rest alone is not."""
+    def mend(match: re.Match[str]) -> str:
+        whole = (match.group(1) + match.group(2)).lower()
+        if whole in vocabulary and not _known(match.group(2), vocabulary) and match.group(1) not in "AI":
+            return match.group(1) + match.group(2)
+        return match.group(0)
+
+    return _SPLIT_CAPITAL.sub(mend, line)
 
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:

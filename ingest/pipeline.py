@@ -15,13 +15,20 @@ from ingest.metadata import infer_meta
 from ingest.readers import content_hash as hash_file
 from ingest.readers import read_file
 from ingest.structure import split_paragraphs
-from ingest.types import Page, ParsedDocument, RawDocument
+from ingest.types import DocumentMeta, Page, Paragraph, ParsedDocument, RawDocument
 
 logger = logging.getLogger(__name__)
 
 # Bump when cleaning, structure, metadata or chunking output changes: the indexer folds it into the
 # document version, so every file is re-parsed once instead of keeping passages from the old parser.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
+# Readers of these formats mark every heading themselves (PDF by font, Markdown and HTML by markup).
+_EXPLICIT = frozenset({"pdf", "md", "html"})
+# The section kind of unclassified paragraphs by kind of UN document: records of proceedings report who said
+# what, not findings; a State's views on recommendations are its responses.
+_DEFAULT_KINDS = {"upr_working_group_report": "other", "hrc_session_report": "other", "upr_views": "response"}
+# ...and by document type: a report's paragraphs are what it finds, a news item's are news.
+_TYPE_KINDS = {"report": "finding", "assessment": "finding", "news": "news", "newsletter": "news", "other": "other"}
 
 
 def parse(
@@ -45,18 +52,35 @@ def parse(
         IngestError: no text paragraph survived cleaning.
         ConfigError: an override is invalid.
     """
-    raw_text = _joined(raw.pages)
-    # Cleaning page by page keeps page numbers; the whole text gives it the vocabulary to mend words
-    # that are letter-spaced or hyphenated on one page only.
-    context = raw_text if len(raw.pages) > 1 else ""
-    pages = tuple(Page(clean_text(page.text, context=context), page.number) for page in raw.pages)
-    paragraphs = split_paragraphs(pages)
-    meta = infer_meta(raw.file_name, _joined(pages), content_hash, raw.source_format, overrides, raw_text=raw_text)
+    meta, paragraphs = describe(raw, content_hash, overrides)
     passages = make_passages(meta, paragraphs, max_chars)
     if not passages:
         raise IngestError(raw.path, "no text paragraphs found")
     logger.info("parsed %s: %d paragraphs, %d passages", raw.path, len(paragraphs), len(passages))
     return ParsedDocument(meta=meta, passages=passages)
+
+
+def describe(raw: RawDocument, content_hash: str = "", overrides: Mapping[str, str] | None = None
+             ) -> tuple[DocumentMeta, list[Paragraph]]:
+    """A document's metadata and paragraphs (clean, describe, split): parse() before chunking.
+
+    Raises:
+        ConfigError: an override is invalid.
+    """
+    raw_text = _joined(raw.pages)
+    # Cleaning page by page keeps page numbers; the whole text gives it the vocabulary to mend words
+    # that are letter-spaced or hyphenated on one page only.
+    context = raw_text if len(raw.pages) > 1 else ""
+    # A page text opening with a blank line says that the page starts a paragraph (ingest.pdflayout); cleaning
+    # trims blank edges, so the mark is put back.
+    pages = tuple(Page(("\n" if page.text.startswith("\n") else "") + clean_text(page.text, context=context),
+                       page.number) for page in raw.pages)
+    meta = infer_meta(raw.file_name, _joined(pages), content_hash, raw.source_format, overrides, raw_text=raw_text,
+                      hints=raw.hints)
+    default = _DEFAULT_KINDS.get(meta.un_kind) or _TYPE_KINDS.get(meta.doc_type, "")
+    paragraphs = split_paragraphs(pages, explicit_headings=raw.source_format in _EXPLICIT, default_kind=default,
+                                  title=meta.title)
+    return meta, paragraphs
 
 
 def load(path: str | Path, overrides: Mapping[str, str] | None = None, max_chars: int = 1200) -> ParsedDocument:

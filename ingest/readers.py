@@ -14,19 +14,17 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
-from bs4.element import PreformattedString
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
-
+from ingest._pdfium import pdf_document
 from ingest.errors import IngestError
+from ingest.html import html_to_light
+from ingest.markdown import to_light
 from ingest.types import Page, RawDocument
 
 if TYPE_CHECKING:
     from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 # Extension -> RawDocument.source_format.
 _FORMATS = {".txt": "txt", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -37,6 +35,9 @@ SUPPORTED_EXTENSIONS = tuple(_FORMATS)
 # under the text limit is refused before it is read.
 MAX_TEXT_CHARS = 5_000_000
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# A PDF is read at ~100-500 pages a second here; these bound a hostile or mis-sent file (a 10,000-page scan).
+MAX_PDF_PAGES = 3000
+MAX_PDF_SECONDS = 300.0
 _TEXT_BYTES_PER_CHAR = 4  # UTF-8's widest character: a text file above max chars x 4 bytes cannot fit
 
 # UTF-32 BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -55,27 +56,24 @@ _MIN_PURE_CYRILLIC_WORDS = 0.8
 # Control characters are invisible in a document but can drive a terminal (ESC sequences, C1 CSI) when a passage
 # is printed by `hrqa ask`/`show`; only tab, newline and form feed (a page break) carry layout.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-# HTML elements that are page chrome or code, never document text.
-_DROP_TAGS = ("script", "style", "nav", "noscript", "template", "head", "iframe", "svg")
-# Site banners and footers; inside an <article> or <main> they hold the article's own title and byline.
-_CHROME_TAGS = ("header", "footer")
-_PARAGRAPH_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl")
-_LINE_TAGS = ("div", "section", "article", "main", "aside", "tr", "dt", "dd", "figcaption", "address", "caption")
 
 
-def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS) -> RawDocument:
+def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS, max_pdf_pages: int = MAX_PDF_PAGES,
+              max_pdf_seconds: float = MAX_PDF_SECONDS) -> RawDocument:
     """Read a supported file into pages of raw text.
 
     Args:
         path: a .txt, .md, .pdf, .html, .htm or .docx file.
         max_text_chars: refuse documents whose text is longer (see MAX_TEXT_CHARS).
+        max_pdf_pages / max_pdf_seconds: refuse PDFs with more pages, or whose reading takes longer.
 
     Returns:
-        The document's text: one Page per PDF page (numbered from 1), a single unnumbered Page otherwise.
+        The document's text as light Markdown: one Page per PDF page (numbered from 1), a single unnumbered Page
+        otherwise; and its hints (title, date, cover text, scraper fields).
 
     Raises:
         IngestError: the path is missing, a directory or unreadable; the type is unsupported; the file is
-            empty, binary, corrupt, encrypted, has no extractable text, or is over the size limits.
+            empty, binary, corrupt, encrypted, a scan without a text layer, or over the size, page or time limits.
     """
     p = Path(path)
     where = str(path)
@@ -88,23 +86,29 @@ def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS) -> RawDocu
     data = _read_bytes(p, where)
     if not data:
         raise IngestError(where, "empty file")
+    hints: dict[str, str] = {}
     if fmt == "pdf":
-        pages = _pdf_pages(data, where)
+        pages, hints = pdf_document(data, where, max_pdf_pages, max_pdf_seconds)
     elif fmt == "docx":
-        pages = (Page(_docx_text(data, where)),)
+        text, hints = _docx_document(data, where)
+        pages = (Page(text),)
     elif fmt == "html":
-        pages = (Page(_html_text(decode_text(data, where))),)
+        text, hints = html_to_light(decode_text(data, where))
+        pages = (Page(text),)
     else:
-        pages = (Page(decode_text(data, where)),)
+        text = decode_text(data, where)
+        if fmt == "md":  # a .txt stays plain text: Markdown would join a title line to the paragraph under it
+            light = to_light(text)
+            text, hints = light.text, _scraper_hints(light.fields)
+        pages = (Page(text),)
     pages = tuple(Page(_CONTROLS.sub("", page.text), page.number) for page in pages)
     if not any(page.text.strip() for page in pages):
-        reason = "no extractable text (scanned PDF?)" if fmt == "pdf" else "no text content"
-        raise IngestError(where, reason)
+        raise IngestError(where, "no text content")
     chars = sum(len(page.text) for page in pages)
     if chars > max_text_chars:
         raise IngestError(where, f"too long: {chars:,} characters of text, over the limit of {max_text_chars:,} "
                                  "for one document; split the file into parts")
-    return RawDocument(path=where, file_name=p.name, source_format=fmt, pages=pages)
+    return RawDocument(path=where, file_name=p.name, source_format=fmt, pages=pages, hints=hints)
 
 
 def content_hash(path: str | Path) -> str:
@@ -154,7 +158,7 @@ def _decode(data: bytes) -> str:
             continue
         if encoding != "cp1251" or _looks_cyrillic(text):
             if encoding != "utf-8":
-                logger.info("decoded legacy text as %s", encoding)
+                log.info("decoded legacy text as %s", encoding)
             return text
     return data.decode("latin-1")
 
@@ -207,90 +211,51 @@ def _read_bytes(p: Path, where: str) -> bytes:
         raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
 
 
-def _pdf_pages(data: bytes, path: str) -> tuple[Page, ...]:
-    """Extract text page by page; page numbers are 1-based so citations match the PDF viewer."""
-    reader = _open_pdf(data, path)
-    try:
-        pdf_pages = list(reader.pages)
-    except Exception as exc:  # noqa: BLE001 - a broken page tree surfaces only when pages are listed
-        raise IngestError(path, f"not a readable PDF: {exc}") from exc
-    pages = []
-    for number, page in enumerate(pdf_pages, start=1):
-        try:
-            text = page.extract_text() or ""
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken content streams
-            raise IngestError(path, f"not a readable PDF: page {number}: {exc}") from exc
-        pages.append(Page(text.replace("\r\n", "\n").replace("\r", "\n"), number))
-    if not pages:
-        raise IngestError(path, "not a readable PDF: it has no pages")
-    return tuple(pages)
+def _docx_document(data: bytes, path: str) -> tuple[str, dict]:
+    """Light Markdown of a DOCX, and its title hint (core properties, else the page header).
 
-
-def _open_pdf(data: bytes, path: str) -> PdfReader:
-    """Open a PDF, decrypting it when the user password is empty (permission-only encryption)."""
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        encrypted = reader.is_encrypted
-    except Exception as exc:  # noqa: BLE001 - corrupt files make pypdf raise anything, KeyError to PdfReadError
-        raise IngestError(path, f"not a readable PDF: {exc}") from exc
-    if encrypted:
-        try:
-            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-        except DependencyError as exc:
-            raise IngestError(path, "encrypted PDF (AES needs the 'cryptography' package); decrypt it first") from exc
-        except Exception as exc:  # noqa: BLE001 - broken encryption dictionaries
-            raise IngestError(path, f"encrypted PDF; decrypt it first ({exc})") from exc
-        if not opened:
-            raise IngestError(path, "encrypted PDF; decrypt it first")
-    return reader
-
-
-def _docx_text(data: bytes, path: str) -> str:
-    """Paragraphs and table cells in body order, one per line, blank line between paragraphs."""
+    Heading styles become "#" lines, list paragraphs "• " items, table rows "| a | b |" lines (merged cells,
+    which repeat their text, once); body order is kept.
+    """
     import docx  # imported here: python-docx is only needed for .docx files
 
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = [_docx_block(item) for item in document.iter_inner_content()]
+        title = (document.core_properties.title or "").strip()
+        header = " ".join(p.text for section in document.sections for p in section.header.paragraphs
+                          if p.text.strip())
     except Exception as exc:  # noqa: BLE001 - zip, XML and package errors from a damaged file
         raise IngestError(path, f"not a readable DOCX: {exc}") from exc
-    return "\n\n".join(block for block in blocks if block)
+    hints = {}
+    # A title property that is a file name ("UPR20_ Slovenia_List_E", "Microsoft Word - x.docx") is no title.
+    if title and not re.search(r"_\S*_|^(microsoft word|untitled|document\d*)\b|\.docx?$", title, re.I):
+        hints["title"] = title
+    elif header.strip():  # the page header, without its page-number field ("Page 15 of 27")
+        hints["title"] = re.sub(r"\s+", " ", re.sub(r"\bpage \d+( of \d+)?\b", "", header, flags=re.I)).strip()
+    return "\n\n".join(block for block in blocks if block), hints
 
 
 def _docx_block(item: DocxParagraph | Table) -> str:
-    """One paragraph as a line (list items get a bullet), or a table as one line per cell."""
+    """One paragraph as a line (headings with '#', list items with a bullet), or a table as one row per line."""
     if hasattr(item, "rows"):  # a Table
-        cells = (cell.text.strip() for row in item.rows for cell in row.cells)
-        return "\n".join(dict.fromkeys(c for c in cells if c))  # merged cells repeat their text
-    text = item.text.strip()
+        rows = []
+        for row in item.rows:
+            cells = list(dict.fromkeys(" / ".join(cell.text.split("\n")).strip() for cell in row.cells))
+            if any(cells):
+                rows.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        return "\n\n".join(rows)
+    text = " ".join(item.text.split())
     style = item.style.name if item.style is not None else ""
+    heading = re.match(r"(?:Heading|Überschrift|Titre)\s*(\d)", style)
+    if text and (heading or style == "Title"):
+        return "#" * (int(heading.group(1)) if heading else 1) + " " + text
     return f"• {text}" if text and style.startswith("List") else text
 
 
-def _html_text(markup: str) -> str:
-    """Visible text of an HTML page as lines: one per paragraph, heading or list item."""
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(_CHROME_TAGS):
-        if tag.find_parent(("article", "main")) is None:
-            tag.decompose()
-    # Comments, the doctype and processing instructions are strings to bs4, but not visible text.
-    for special in soup.find_all(string=lambda s: isinstance(s, PreformattedString)):
-        special.extract()
-    for string in soup.find_all(string=True):
-        if string.find_parent("pre") is None:
-            string.replace_with(re.sub(r"\s+", " ", string))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(_PARAGRAPH_TAGS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    for tag in soup.find_all(_LINE_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    for tag in soup.find_all("li"):
-        tag.insert_before("\n• ")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in soup.get_text().split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+def _scraper_hints(fields: dict[str, str]) -> dict[str, str]:
+    """A web-to-text scraper's header fields as hints; its date is the web page's, not the document's."""
+    hints = {f"scraped_{key}": value for key, value in fields.items()}
+    if fields.get("title"):
+        hints["title"] = fields["title"]
+    return hints

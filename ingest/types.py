@@ -5,6 +5,7 @@ Chroma metadata (scalars only), so the store never has to invent a serialisation
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Section kinds a paragraph can have; the retriever and the recommendations explorer filter on them.
@@ -38,13 +39,19 @@ class RawDocument:
         path: the file path as given to the reader.
         file_name: the base name, used in citations and as the user-facing document key.
         source_format: "txt", "md", "pdf", "html" or "docx".
-        pages: the text, one entry per page for PDFs, a single entry otherwise.
+        pages: the text, one entry per page for PDFs, a single entry otherwise. Readers write it as light
+            Markdown: headings they know of as "## Heading" lines, blocks separated by blank lines, list items as
+            "• item", table rows as "| a | b |" (see ingest.markdown, ingest.pdflayout).
+        hints: what the file says about itself outside its text: "title" (a PDF cover's title block, HTML
+            <title>/og:title, DOCX core properties or page header), "date" and "date_kind", "cover" (the text of
+            a PDF cover page: masthead, symbol, "Distr.: General <date>"), scraper fields ("source", "country").
     """
 
     path: str
     file_name: str
     source_format: str
     pages: tuple[Page, ...]
+    hints: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,13 @@ class DocumentMeta:
         countries: countries mentioned, most frequent first.
         content_hash: sha256 of the raw file bytes; a change means re-ingest.
         source_format: as in RawDocument.
+        symbol: the document's own UN symbol ("A/HRC/59/15"), "" when it has none.
+        un_kind: the kind of UN document (ingest.metadata.UN_KINDS: "upr_working_group_report", "upr_views",
+            "upr_compilation", ...), "" for others.
+        date_kind: what date means: "issued" (a UN cover's Distr. date), "published", "event" (a news item's
+            dateline), "period_covered" (the year a report covers), "stated by the user"; "" without a date.
+        cycle: the UPR cycle (1-4) of a UPR document, 0 otherwise.
+        country: the country the document is about, "" when it is about several or none.
     """
 
     doc_id: str
@@ -101,6 +115,11 @@ class DocumentMeta:
     countries: tuple[str, ...] = ()
     content_hash: str = ""
     source_format: str = "txt"
+    symbol: str = ""
+    un_kind: str = ""
+    date_kind: str = ""
+    cycle: int = 0
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +143,7 @@ class Passage:
         article_title: as in Paragraph.
         article_index: as in Paragraph.
         actor: as in Paragraph.
+        doc_title: the document's title (what every passage of it is about; searched with the passage).
     """
 
     id: str
@@ -142,6 +162,7 @@ class Passage:
     article_title: str = ""
     article_index: int = 0
     actor: str = ""
+    doc_title: str = ""
 
 
 @dataclass(frozen=True)

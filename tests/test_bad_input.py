@@ -57,7 +57,7 @@ def _bad_batch(folder: Path) -> dict[str, str]:
         "truncated.pdf": (good_pdf[: len(good_pdf) // 3], "not a readable PDF"),
         "encrypted.pdf": (_encrypted(good_pdf, "secret"), "encrypted PDF; decrypt it first"),
         "empty.pdf": (b"", "empty file"),
-        "blank-pages.pdf": (_pdf(3), "no extractable text (scanned PDF?)"),
+        "blank-pages.pdf": (_pdf(3), "no text layer: this looks like a scanned PDF"),
         "binary.txt": (bytes(range(256)) * 40, "binary content, not text"),
         "image-named.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500), "binary content, not text"),
         "zip-named.txt": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4, "binary content, not text"),

@@ -44,6 +44,7 @@ def test_make_passages_recommendation_paragraph_copies_fields_and_labels():
             section_kind="recommendation",
             heading="Chapter 7: Stakeholder engagement and partnership > Recommendation",
             chapter="7",
+            doc_title="Chapter 7: Stakeholder engagement and partnership",  # searched with every passage
         ),
     )
 

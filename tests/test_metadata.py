@@ -53,7 +53,7 @@ def test_infer_meta_sample_file_returns_expected_name_type_date_countries(file_n
         ("uz-ru-ombudsman-roadmap-2025-2026.txt",
          "Cooperation in the Field of Human Rights: Uzbekistan and Russia’s Ombudspersons Sign a Roadmap for "
          "2025–2026"),
-        ("yuksalish-newsletter-25-may-2022.txt", "Democracy in Uzbekistan — Newsletter #25"),
+        ("yuksalish-newsletter-25-may-2022.txt", "Democracy in Uzbekistan"),
         # Uncleaned, its title is letter-spaced ("C h a p t e r 7"): the file name is the fallback.
         ("ombudsman-assessment-ch7-stakeholder-engagement.txt", "Ombudsman assessment ch7 stakeholder engagement"),
     ],
@@ -106,11 +106,15 @@ UN_RAW = (
 UN_CLEAN = "Human Rights Council\nFifty-ninth session\n140.18 Adopt measures (Algeria);\nSlovenia and Slovenia.\n"
 
 
-def test_infer_meta_un_report_uses_own_symbol_kind_and_distr_date():
-    meta = infer_meta("wg.pdf", UN_CLEAN, "h", "pdf", raw_text=UN_RAW)
-    assert (meta.short_title, meta.doc_type, meta.date, meta.countries) == (
-        "UPR Working Group report A/HRC/59/15", "report", "2025-03-24", ("Slovenia", "Algeria"))
-    assert meta.title == "Report of the Working Group on the Universal Periodic Review: Slovenia"
+def test_infer_meta_un_report_uses_cover_title_own_symbol_kind_and_distr_date():
+    hints = {"title": "Report of the Working Group on the Universal Periodic Review: Slovenia",
+             "cover": "United Nations A/HRC/59/15\nGeneral Assembly Distr.: General\n24 March 2025\nFifty-ninth session"}
+    meta = infer_meta("wg.pdf", UN_CLEAN, "h", "pdf", raw_text=UN_RAW, hints=hints)
+    assert (meta.short_title, meta.doc_type, meta.date, meta.date_kind, meta.countries) == (
+        "UPR Working Group report A/HRC/59/15", "report", "2025-03-24", "issued", ("Slovenia", "Algeria"))
+    assert (meta.title, meta.symbol, meta.un_kind, meta.cycle, meta.country) == (
+        "Report of the Working Group on the Universal Periodic Review: Slovenia", "A/HRC/59/15",
+        "upr_working_group_report", 4, "Slovenia")
 
 
 def test_infer_meta_cited_symbol_inline_does_not_make_un_document():
@@ -128,7 +132,7 @@ def test_infer_meta_real_un_excerpt_returns_symbol_label_and_date():
 
     raw = read_file(Path(__file__).parent / "fixtures" / "slovenia_wg_report_excerpt.pdf")
     text = "\n\n".join(page.text for page in raw.pages)
-    meta = infer_meta(raw.file_name, text, "h", "pdf")
+    meta = infer_meta(raw.file_name, text, "h", "pdf", hints=raw.hints)
     assert (meta.short_title, meta.doc_type, meta.date, meta.countries[0]) == (
         "UPR Working Group report A/HRC/59/15", "report", "2025-03-24", "Slovenia")
 
@@ -152,20 +156,25 @@ def test_infer_meta_no_signal_returns_other_and_file_name_label():
 
 
 @pytest.mark.parametrize(
-    ("text", "date"),
+    ("text", "name", "date", "kind"),
     [
-        ("Newsletter #25    May 5, 2022\n", "2022-05-05"),
-        ("On July 30, 2025, a roundtable was held.", "2025-07-30"),
-        ("22-05-2020 368 dəfə oxunub\n", "2020-05-22"),
-        ("Published 2021-03-04.", "2021-03-04"),
-        ("Held on 3 Sept. 2019 in Baku.", "2019-09-03"),
-        ("A conference in Baku on October 19-20.", ""),
-        ("Geneva, 20–31 January 2025", ""),
-        ("Date: 31-02-2020", ""),
+        ("Newsletter #25    May 5, 2022\n", "newsletter-25.txt", "2022-05-05", "published"),
+        ("On July 30, 2025, a roundtable was held.", "news.txt", "2025-07-30", "event"),
+        ("22-05-2020 368 dəfə oxunub\n", "x.txt", "2020-05-22", "event"),
+        ("Published 2021-03-04.", "x.txt", "2021-03-04", "published"),
+        ("Adopted on 12 May 2020 by the board.", "x.txt", "2020-05-12", "adopted"),
+        ("Held on 3 Sept. 2019 in Baku.", "news.txt", "2019-09-03", "event"),
+        ("Held on 3 Sept. 2019 in Baku.", "x.txt", "", ""),  # not news: a date it mentions is an event it reports
+        ("Uzbekistan 2023 Human Rights Report\nExecutive Summary\n", "x-report.txt", "2023", "period_covered"),
+        ("A study\n© UNDP 2023. All rights reserved.", "x-report.txt", "2023", "published"),
+        ("A conference in Baku on October 19-20.", "news.txt", "", ""),
+        ("Geneva, 20–31 January 2025", "news.txt", "", ""),
+        ("Date: 31-02-2020", "x.txt", "", ""),
     ],
 )
-def test_infer_meta_date_stated_near_top_returns_iso_else_empty(text, date):
-    assert _meta("x.txt", text).date == date
+def test_infer_meta_date_stated_near_top_returns_iso_and_meaning_else_empty(text, name, date, kind):
+    meta = _meta(name, text)
+    assert (meta.date, meta.date_kind) == (date, kind)
 
 
 def test_infer_meta_date_deep_in_body_is_not_document_date():

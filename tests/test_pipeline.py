@@ -27,8 +27,9 @@ def fakes(monkeypatch):
         calls["clean"].append((text, context))
         return text.upper()
 
-    def fake_split(pages):
+    def fake_split(pages, explicit_headings=False, default_kind="", title=""):
         calls["split"].append(tuple(pages))
+        calls.setdefault("split_options", []).append((explicit_headings, default_kind, title))
         return [
             Paragraph(text=line, number=str(i), page=page.number)
             for page in pages

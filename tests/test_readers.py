@@ -107,10 +107,20 @@ def test_decode_text_crlf_and_cr_newlines_normalised():
     assert decode_text(b"a\r\nb\rc\n") == "a\nb\nc\n"
 
 
-def test_read_file_markdown_keeps_markup(tmp_path):
-    path = _write(tmp_path, "notes.md", b"# Title\n\n* item one\n* item two\n")
+def test_read_file_markdown_headings_lists_and_wrapped_lines_become_light_markdown(tmp_path):
+    path = _write(tmp_path, "notes.md", b"# Title\n\nA paragraph\nwrapped.\n\n* item one\n* item two\n\n"
+                                        b"## Recommendations\n\n1. First [link](http://x) text\n")
     raw = read_file(path)
-    assert (raw.source_format, raw.pages) == ("md", (Page("# Title\n\n* item one\n* item two\n"),))
+    assert (raw.source_format, raw.pages) == ("md", (Page(
+        "# Title\n\nA paragraph wrapped.\n\n• item one\n\n• item two\n\n## Recommendations\n\n1. First link text"),))
+
+
+def test_read_file_markdown_scraper_lines_and_link_only_lines_are_metadata_not_text(tmp_path):
+    path = _write(tmp_path, "page.md", b"# Report\n\n[[date:FEBRUARY 22, 2024]]\n\n[[source:https://x.org/r]]\n\n"
+                                       b"[Original article published here](https://x.org/r)\n\nBody text.\n")
+    raw = read_file(path)
+    assert raw.pages == (Page("# Report\n\nBody text."),)
+    assert raw.hints == {"scraped_date": "FEBRUARY 22, 2024", "scraped_source": "https://x.org/r"}
 
 
 # --- bad input ----------------------------------------------------------------------------------------
@@ -218,8 +228,8 @@ def test_read_file_aes_pdf_without_cryptography_raises_decrypt_first(tmp_path, m
     def needs_cryptography(self, password):
         raise DependencyError("cryptography>=3.1 is required for AES algorithm")
 
-    monkeypatch.setattr(PdfReader, "decrypt", needs_cryptography)
-    assert _reason(path) == "encrypted PDF (AES needs the 'cryptography' package); decrypt it first"
+    monkeypatch.setattr(PdfReader, "decrypt", needs_cryptography)  # PDFium decrypts without pypdf's helpers
+    assert _reason(path) == "encrypted PDF; decrypt it first"
 
 
 def test_read_file_blank_page_pdf_raises_no_extractable_text(tmp_path):
@@ -227,14 +237,17 @@ def test_read_file_blank_page_pdf_raises_no_extractable_text(tmp_path):
     writer.add_blank_page(612, 792)
     out = io.BytesIO()
     writer.write(out)
-    assert _reason(_write(tmp_path, "scan.pdf", out.getvalue())) == "no extractable text (scanned PDF?)"
+    assert _reason(_write(tmp_path, "scan.pdf", out.getvalue())) == (
+        "no text layer: this looks like a scanned PDF; run OCR on it first")
 
 
 def test_read_file_real_un_excerpt_keeps_page_numbers_and_recommendations():
     raw = read_file(FIXTURE_PDF)
     assert [page.number for page in raw.pages] == [1, 2, 3]
-    assert "A/HRC/59/15" in raw.pages[0].text
-    assert "24 March 2025" in raw.pages[0].text
+    # The cover is the document's title block, not text: it comes as hints.
+    assert raw.hints["title"] == "Report of the Working Group on the Universal Periodic Review: Slovenia"
+    assert "United Nations A/HRC/59/15" in raw.hints["cover"] and "24 March 2025" in raw.hints["cover"]
+    assert "A/HRC/59/15" not in raw.pages[1].text  # the running head is gone
     assert "140.1 Ratify the International Convention" in raw.pages[1].text
     assert "140.18 Adopt the necessary measures to ensure the independence" in raw.pages[2].text
 
@@ -257,9 +270,26 @@ _PAGE = b"""<!doctype html><html><head><title>Site</title><style>p {color: red}<
 def test_read_file_html_keeps_blocks_as_lines_and_drops_chrome(tmp_path):
     raw = read_file(_write(tmp_path, "page.html", _PAGE))
     assert raw.source_format == "html"
+    # A page with no block structure for trafilatura is read by its visible blocks.
     assert raw.pages == (
         Page("Ombudsman met NGOs\n\nFirst paragraph text\nsecond line.\n\nSecond paragraph.\n\n• one\n• two"),
     )
+    assert raw.hints == {"title": "Ombudsman met NGOs"}
+
+
+def test_read_file_html_article_main_text_headings_lists_title_and_date(tmp_path):
+    paragraphs = "".join(f"<p>Paragraph {i} of the article, with enough words to be real content about human "
+                         f"rights and civil society in the country.</p>" for i in range(5))
+    markup = (f"<html><head><title>Ombudsman met NGOs | Site</title><meta name='date' content='2020-05-22'></head>"
+              f"<body><nav><a href='/'>Home</a><a href='/news'>News</a></nav><article><h1>Ombudsman met NGOs</h1>"
+              f"{paragraphs}<h2>Next steps</h2><ul><li>First step</li><li>Second step</li></ul></article>"
+              f"<footer>Copyright 2020. All rights reserved.</footer></body></html>").encode()
+    raw = read_file(_write(tmp_path, "news.html", markup))
+    text = raw.pages[0].text
+    assert text.startswith("# Ombudsman met NGOs\n\nParagraph 0 of the article")
+    assert text.endswith("## Next steps\n\n• First step\n\n• Second step")
+    assert "Home" not in text and "Copyright" not in text
+    assert (raw.hints["date"], raw.hints["date_kind"]) == ("2020-05-22", "published")
 
 
 def test_read_file_html_never_keeps_script_text(tmp_path):
@@ -275,7 +305,7 @@ def test_read_file_html_article_header_kept_site_header_dropped(tmp_path):
         b"<p>Body.</p><footer>By the press service</footer></article><footer>Site footer</footer></body>"
     )
     text = read_file(_write(tmp_path, "a.html", markup)).pages[0].text
-    assert text == "Article title\n\nBody.\n\nBy the press service"
+    assert text == "# Article title\n\nBody."
 
 
 def test_read_file_html_cp1251_decodes(tmp_path):
@@ -306,8 +336,8 @@ def test_read_file_docx_paragraphs_and_headings_as_lines(tmp_path):
     assert raw.source_format == "docx"
     assert raw.pages == (
         Page(
-            "Chapter 7: Stakeholder engagement\n\n246. The Office works with civil society.\n\n"
-            "• Women's Committee\n\nCell A\nCell B"
+            "# Chapter 7: Stakeholder engagement\n\n246. The Office works with civil society.\n\n"
+            "• Women's Committee\n\n| Cell A | Cell B |"
         ),
     )
 

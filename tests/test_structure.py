@@ -26,9 +26,11 @@ def _sample(name: str):
 
 
 def _pdf(path: Path):
-    pypdf = pytest.importorskip("pypdf")
-    pages = pypdf.PdfReader(path).pages
-    return split_paragraphs([Page(clean_text(page.extract_text() or ""), i + 1) for i, page in enumerate(pages)])
+    """Paragraphs as ingest reads a PDF: PDFium's text and layout, cleaned, split with the reader's headings."""
+    from ingest.pipeline import describe
+    from ingest.readers import read_file
+
+    return describe(read_file(path))[1]
 
 
 def test_split_paragraphs_no_pages_gives_nothing():
@@ -214,8 +216,10 @@ def test_split_paragraphs_newsletter_sample_has_44_articles():
     assert titles[19] == "24 points up in the World Press Freedom Index"
     assert titles[44] == "Partnership in Action Network: 382 Victims of Human Trafficking Enabled to Return Home"
     masthead = [p for p in paras if p.article_index == 0]
-    assert [(p.number, p.section_kind) for p in masthead] == [("1", "other")]
-    assert masthead[0].text.startswith("This publication is prepared with the support of the Bureau")
+    # The masthead's short lines ("Newsletter #25 May 5, 2022") are no paragraphs; its two sentences are.
+    assert [(p.number, p.section_kind, p.heading_path) for p in masthead] == [("1", "other", ()), ("2", "other", ())]
+    assert masthead[0].text.startswith("The monthly newsletter by the Nationwide Movement 'Yuksalish'")
+    assert masthead[1].text.startswith("This publication is prepared with the support of the Bureau")
     assert {p.section_kind for p in paras if p.article_index} == {"news"}
 
 
@@ -242,9 +246,10 @@ def test_split_paragraphs_newsletter_numbers_restart_per_article_and_lists_join_
 @pytest.mark.skipif(not WG_REPORT.is_file(), reason="real corpus not available")
 def test_split_paragraphs_slovenia_working_group_report_numbers_are_exact():
     paras = _pdf(WG_REPORT)
-    own = [p.number for p in paras if p.numbered]
+    own = [p.number for p in paras if p.numbered and not p.number.startswith("(")]
     expected = [str(i) for i in range(1, 141)] + [f"140.{i}" for i in range(1, 255)] + ["141"]
     assert own == expected
+    assert [p.number for p in paras if p.number.startswith("(")] == ["(a)", "(b)", "(c)"]  # items of ¶3
     recommendations = [p for p in paras if p.number.startswith("140.")]
     assert len(recommendations) == 254
     assert {p.section_kind for p in recommendations} == {"recommendation"}
@@ -270,7 +275,9 @@ def test_split_paragraphs_slovenia_working_group_report_details():
         "I. Summary of the proceedings of the review process",
         "A. Presentation by the State under review",
     )
-    assert by_number["3"].text.endswith("(c) A summary prepared by OHCHR in accordance with paragraph 15 (c).3")
+    # The spaced items of ¶3 are paragraphs of their own, and the footnote marker after (c) is gone.
+    assert by_number["3"].text.endswith("the following documents were issued for the review of Slovenia:")
+    assert by_number["(c)"].text == "A summary prepared by OHCHR in accordance with paragraph 15 (c)."
     assert "GE.25" not in by_number["7"].text and "A/HRC/WG.6/48/SVN/1" not in by_number["7"].text
 
 
@@ -284,7 +291,7 @@ def test_split_paragraphs_slovenia_working_group_report_details():
     ],
 )
 def test_split_paragraphs_other_un_reports_number_their_paragraphs_in_sequence(name, last):
-    own = [p.number for p in _pdf(REAL / name) if p.numbered]
+    own = [p.number for p in _pdf(REAL / name) if p.numbered and p.number.isdigit()]
     assert own == [str(i) for i in range(1, last + 1)]
 
 
@@ -315,3 +322,100 @@ def test_split_paragraphs_state_views_on_recommendations_are_responses_not_recom
     paras = _split("I. Accepted recommendations\n3. The Government accepts 140.7, 140.8.\n"
                    "III. Noted recommendations\n5. The Government notes 140.1.")
     assert [(p.number, p.section_kind) for p in paras] == [("3", "response"), ("5", "response")]
+
+
+# --- light Markdown from the readers, and layouts of real documents ---------------------------------------
+
+
+def _explicit(text: str, **options):
+    return split_paragraphs([Page(text, 1)], explicit_headings=True, **options)
+
+
+def test_split_paragraphs_marked_headings_nest_by_depth_and_other_lines_are_never_headings():
+    paras = _explicit("# I. Background\n\n## A. Scope\n\n1. The Committee said.\n\nShort title line\n\n2. Next.")
+    assert [(p.number, p.heading_path) for p in paras] == [
+        ("1", ("I. Background", "A. Scope")), ("1", ("I. Background", "A. Scope")),
+        ("2", ("I. Background", "A. Scope"))]
+    assert [p.numbered for p in paras] == [True, False, True]
+
+
+def test_split_paragraphs_numbered_heading_in_the_style_of_an_unnumbered_one_nests_under_it():
+    paras = _explicit("## A. Outcomes\n\n### Italy\n\n### 1. Views of the State\n\n374. Text.\n\n### Slovenia\n\n"
+                      "819. More.")
+    assert paras[0].heading_path == ("A. Outcomes", "Italy", "1. Views of the State")
+    assert paras[1].heading_path == ("A. Outcomes", "Slovenia")
+
+
+def test_split_paragraphs_numbered_items_under_a_paragraph_become_its_sub_numbers():
+    paras = _explicit("# II. Conclusions and/or recommendations\n\n111. The recommendations below will be examined:\n\n"
+                      "1. To ratify the Convention (Algeria);\n\n2. To adopt a law (Norway);\n\n"
+                      "112. All conclusions reflect the position.")
+    assert [(p.number, p.section_kind, p.actor) for p in paras] == [
+        ("111", "other", ""), ("111.1", "recommendation", "Algeria"), ("111.2", "recommendation", "Norway"),
+        ("112", "other", "")]
+
+
+@pytest.mark.parametrize(
+    ("label", "number"),
+    [("140.82-85, 87\n\nThe answer.", "140.82-85, 87"), ("140.11-14\n\nThe answer.", "140.11-14"),
+     ("Rec. 18 We consider it.", "18"), ("Recs. 6–13 The Government notes.", "6-13"),
+     ("5., 6., 7. Slovenia accepts these.", "5-7")],
+)
+def test_split_paragraphs_views_labels_number_the_answer_under_them(label, number):
+    text = f"# I. Accepted recommendations\n\n{label}"
+    paras = _explicit(text)
+    assert paras[0].number == number and paras[0].numbered
+    assert _explicit(text.replace("Accepted recommendations", "Findings"))[0].number != number  # not in a report
+
+
+def test_split_paragraphs_combined_answer_takes_its_numbers_out_of_the_sequence():
+    paras = _explicit("76. Accepted.\n\n77., 78., 79., 82.,\n83., 85., 86., 87. Slovenia accepts these.\n\n"
+                      "80. Accepted.\n\n81. Accepted.\n\n84. Not accepted.\n\n88. Accepted.", default_kind="response")
+    assert [p.number for p in paras] == ["76", "77-79, 82-83, 85-87", "80", "81", "84", "88"]
+    assert all(p.numbered for p in paras)
+
+
+def test_split_paragraphs_table_rows_are_paragraphs_with_number_and_state_from_the_first_cell():
+    paras = _split("| Recommendation | Position | Themes |\n\n| 115.1 Ratify the treaty (Croatia); / Source: Add.1 | "
+                   "Supported | A12 Acceptance |\n\n| Theme: A41 Constitutional framework |")
+    assert [(p.number, p.numbered, p.section_kind, p.actor) for p in paras] == [
+        ("1", False, "other", ""), ("115.1", True, "recommendation", "Croatia"), ("2", False, "finding", "")]
+    assert paras[1].text == "Ratify the treaty (Croatia); / Source: Add.1 | Supported | A12 Acceptance"
+
+
+def test_split_paragraphs_document_title_is_no_heading_and_drops_what_stands_above_it():
+    paras = split_paragraphs([Page("Site name of the office\n\nOmbudsman met NGOs\n\nFirst paragraph.\n\n"
+                                   "Second one.", None)], title="Ombudsman met NGOs")
+    assert [p.heading_path for p in paras] == [(), ()]
+
+
+def test_split_paragraphs_contents_entries_are_dropped_and_make_main_headings():
+    text = ("Contents\nAcknowledgments ..... 2\nExecutive summary ..... 3\n\nAcknowledgments\n\nThanks to all.\n\n"
+            "Executive summary\n\nThe study looks at care.\n\nCare for children\n\nChildren get care.")
+    paras = _split(text)
+    assert [p.text for p in paras] == ["Thanks to all.", "The study looks at care.", "Children get care."]
+    assert paras[2].heading_path == ("Executive summary", "Care for children")
+
+
+def test_split_paragraphs_page_numbers_of_a_text_file_are_dropped_but_table_numbers_stay():
+    body = "\n\n".join(f"Paragraph {n} of the text.\n\n{n}" for n in range(3, 10))
+    paras = _split(body + "\n\n2019\n\n27\n\nTable 7: Homes by year")
+    assert all(not p.text.isdigit() for p in paras)
+    assert paras[-1].text == "2019 27 Table 7: Homes by year"  # a table's numbers join its caption
+
+
+def test_split_paragraphs_wrapped_text_caption_with_colon_heads_its_bullet_items():
+    text = ("The report reviews care services for older persons across the regions of the country and finds "
+            "gaps.\nGaps in the elderly care system:\n• lack of services;\n• low pay for carers.\n"
+            "Identified gaps are covered by unpaid care and the report says so in full here.")
+    paras = _split(text)
+    assert [(p.text, p.heading_path) for p in paras[1:]] == [
+        ("• lack of services;", ("Gaps in the elderly care system",)),
+        ("• low pay for carers.", ("Gaps in the elderly care system",)),
+        ("Identified gaps are covered by unpaid care and the report says so in full here.", ())]
+
+
+def test_split_paragraphs_paragraph_about_the_document_itself_is_other():
+    [para] = _explicit("# I. Background\n\n1. The present report was prepared pursuant to resolution 5/1.",
+                       default_kind="finding")
+    assert para.section_kind == "other"

@@ -32,7 +32,7 @@ from vectorstore.store import DocRecord, version_of
 from vectorstore.text import embedding_text
 
 # Bump when what is embedded or stored for a passage changes (not the parser: that is PARSER_VERSION).
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 
 log = logging.getLogger(__name__)
 

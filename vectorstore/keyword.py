@@ -19,7 +19,7 @@ from vectorstore.text import context_of
 
 log = logging.getLogger(__name__)
 
-_SCHEMA_VERSION = 3  # bump when the tables change: the file is a cache, an old one is simply rebuilt
+_SCHEMA_VERSION = 4  # bump when the tables change: the file is a cache, an old one is simply rebuilt
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(

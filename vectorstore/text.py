@@ -1,6 +1,6 @@
 """What the index sees of a passage besides its text: its place in the document.
 
-Embedding "heading — article title" with the paragraph lets a paragraph that never names its topic
+Embedding "document title — heading — article title" with the paragraph lets a paragraph that never names its topic
 ("The beds in the bedrooms are placed too close.") be found by the topic of its section or article.
 The passage text itself, which is what gets cited and quoted, is unchanged.
 """
@@ -10,9 +10,9 @@ from ingest.types import Passage
 
 
 def context_of(passage: Passage) -> str:
-    """The passage's headings and article title, de-duplicated, outermost first."""
+    """The passage's document title, headings and article title, de-duplicated, outermost first."""
     parts: list[str] = []
-    for part in [*passage.heading.split(" > "), passage.article_title]:
+    for part in [passage.doc_title, *passage.heading.split(" > "), passage.article_title]:
         part = part.strip()
         if part and part not in parts:
             parts.append(part)
