@@ -1,5 +1,8 @@
 """Keyword (BM25) index over passages: SQLite FTS5, a cache derived from the Chroma manifest.
 
+It stores each passage's stems (vectorstore.terms), not its words, and is queried with stems: the stems the
+answer layer weighs are exactly the ones this index counts.
+
 Chroma is the source of truth. This index records which (doc_id, version) it holds and `sync()` brings it in
 line with the manifest: documents added or changed by any process (this one, another app process, an ingest
 against a shared Chroma server) are fetched from Chroma, removed ones dropped. So the keyword side can never
@@ -8,60 +11,48 @@ disagree with the dense side for longer than one sync, and a lost or corrupt ind
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from ingest.types import Passage
+from vectorstore.terms import STOPWORDS, content_stems, stems, tokens
+from vectorstore.terms import version as terms_version
 from vectorstore.text import context_of
 
 log = logging.getLogger(__name__)
 
-_SCHEMA_VERSION = 4  # bump when the tables change: the file is a cache, an old one is simply rebuilt
+# Bump when the tables change; the stems' version is part of it (vectorstore.terms): the file is a cache, an old
+# one is simply rebuilt.
+_SCHEMA_VERSION = 5 * 100_000 + terms_version()
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     text, context, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED, article UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 0'
 );
 """
 # BM25 column weights: a word in the paragraph counts fully, one in its heading or article title less,
 # because the heading is shared by every paragraph under it.
 _BM25 = "bm25(fts, 1.0, 0.35)"
 
-# Function words carry no evidence; dropping them keeps BM25 from rewarding "the" and "of".
-STOPWORDS = frozenset(
-    """a an and are as at be been by can could did do does for from had has have how i in is it its of on or
-    our that the their them there these they this to was were what when where which who whom whose why will
-    with would about into than then also any all its it's s you your we us he she his her
-    couldn didn doesn don isn wasn weren aren hasn haven hadn shouldn wouldn won cannot can't
-    и в во на с со по о об для что как какие какой которые это к из у же ли не""".split()
-)
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
 def query_terms(text: str) -> list[str]:
     """Content words of a query, lower-cased, stopwords removed, order kept, duplicates dropped."""
     seen: dict[str, None] = {}
-    for tok in _TOKEN.findall(text.lower()):
+    for tok in tokens(text):
         if tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
             seen.setdefault(tok, None)
     return list(seen)
 
 
-def _match_word_or_prefix(key: str, word: str) -> str:
-    """An FTS5 query for a word (stemmed by the index like the text) or any token starting with key.
+def _stemmed(text: str) -> str:
+    return " ".join(stems(text))
 
-    A hyphenated word ("Anti-Cancer") is several tokens to the index: it is matched as a phrase of them.
-    """
-    parts = re.findall(r"\w+", word)
-    if len(parts) > 1:
-        return '"' + " ".join(parts) + '"'
-    key_clean, word_clean = re.sub(r"\W", "", key), re.sub(r"\W", "", word)
-    return " OR ".join(q for q in (f'"{word_clean}"' if word_clean else "", f'"{key_clean}"*' if key_clean else "")
-                       if q)
+
+def _match(stem_or_phrase: str) -> str:
+    """An FTS5 query for one stem, or for a phrase of stems ("anti cancer" for "Anti-Cancer")."""
+    return '"' + stem_or_phrase.replace('"', "") + '"'
 
 
 class KeywordIndex:
@@ -90,7 +81,8 @@ class KeywordIndex:
 
     def replace_document(self, doc_id: str, version: str, passages: Sequence[Passage]) -> None:
         """Swap a document's passages in one transaction."""
-        rows = [(p.text, context_of(p), p.id, p.doc_id, p.section_kind, p.article_index) for p in passages]
+        rows = [(_stemmed(p.text), _stemmed(context_of(p)), p.id, p.doc_id, p.section_kind, p.article_index)
+                for p in passages]
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
             self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -131,10 +123,10 @@ class KeywordIndex:
             n: how many results at most.
             doc_ids / section_kinds: restrict to these when given.
         """
-        terms = query_terms(query)
+        terms = content_stems(query)
         if not terms:
             return []
-        match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        match = " OR ".join(_match(t) for t in terms)
         sql = f"SELECT id, -{_BM25} AS score FROM fts WHERE fts MATCH ?"
         params: list = [match]
         for column, values in (("doc_id", doc_ids), ("section_kind", section_kinds)):
@@ -151,36 +143,28 @@ class KeywordIndex:
                 log.warning("keyword search failed for %r: %s", query, exc)
                 return []
 
-    def doc_freq(self, terms: Mapping[str, str] | Iterable[str]) -> dict[str, int]:
-        """How many passages contain each term (for IDF weights).
-
-        Args:
-            terms: key -> word, or plain words. A passage counts when it holds the word (after the index's own
-                stemming) or a token starting with the key (a crude stem such as "memora" for memoranda).
-        """
-        pairs = terms.items() if isinstance(terms, Mapping) else ((t, t) for t in terms)
+    def doc_freq(self, stems_: Iterable[str]) -> dict[str, int]:
+        """How many passages contain each stem (or stem phrase: "anti cancer"), for IDF weights."""
         out = {}
         with self._lock:
-            for key, word in pairs:
-                match = _match_word_or_prefix(key, word)
-                out[key] = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
-                                              (match,)).fetchone()[0] if match else 0
+            for stem_ in stems_:
+                out[stem_] = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
+                                                (_match(stem_),)).fetchone()[0] if stem_.strip() else 0
         return out
 
-    def absent(self, doc_id: str, article_index: int, terms: Mapping[str, str]) -> list[str]:
-        """The terms (key -> word) that this document's article, or the whole document when it has no
-        articles, never uses: neither the word (after stemming) nor a token starting with the key."""
+    def absent(self, doc_id: str, article_index: int, stems_: Iterable[str]) -> list[str]:
+        """The stems (or stem phrases) this document's article, or the whole document when it has no articles,
+        never uses."""
         missing = []
         with self._lock:
-            for key, word in terms.items():
-                match = _match_word_or_prefix(key, word)
-                if not match:
+            for stem_ in stems_:
+                if not stem_.strip():
                     continue
                 row = self._conn.execute(
                     "SELECT 1 FROM fts WHERE fts MATCH ? AND doc_id = ? AND article = ? LIMIT 1",
-                    (match, doc_id, article_index)).fetchone()
+                    (_match(stem_), doc_id, article_index)).fetchone()
                 if row is None:
-                    missing.append(key)
+                    missing.append(stem_)
         return missing
 
     def count(self) -> int:
