@@ -164,7 +164,7 @@ def _ask(args) -> int:
         print("hrqa: error: give a QUESTION or --batch FILE (not both)", file=sys.stderr)
         return 2
     filters = Filters.from_pairs(args.filter)
-    assistant = factory.make_assistant(_settings(args, top_k=args.k))
+    assistant = factory.make_assistant(_settings(args, top_k=args.k, list_shown=1_000_000))  # a terminal lists all
     if args.batch:
         try:
             items = load_questions(args.batch)

@@ -159,7 +159,8 @@ def run(questions: Sequence[dict], answer_fn: Callable[[dict, list], dict]) -> d
         previous = results.get(item.get("follows", ""))
         history = []
         if previous is not None:
-            history = [("user", previous["question"]), ("assistant", previous.get("answer", ""))]
+            cited = tuple(c["passage_id"] for c in previous.get("citations", []))
+            history = [("user", previous["question"]), ("assistant", previous.get("answer", ""), cited)]
         results[item["id"]] = answer_fn(item, history)
     return results
 

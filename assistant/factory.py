@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from assistant.answer.ranking import Weights
 from assistant.core import Assistant
 from assistant.settings import Settings
 from vectorstore.client import make_chroma_client
@@ -51,5 +52,6 @@ def make_assistant(settings: Settings, index: Index | None = None, chat_model=No
         chat_model = make_chat_model(settings.llm_backend, settings.llm_model, settings.llm_base_url,
                                      settings.llm_api_key, settings.llm_model_path, settings.llm_timeout,
                                      settings.llm_temperature, settings.llm_max_tokens)
-    return Assistant(index, chat_model, k=settings.top_k, min_coverage=settings.refusal_threshold,
-                     llm_timeout=settings.llm_timeout)
+    weights = Weights.load(settings.embedder, settings.weights_file or None)
+    return Assistant(index, chat_model, k=settings.top_k, weights=weights, llm_timeout=settings.llm_timeout,
+                     list_shown=settings.list_shown)

@@ -12,10 +12,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-from assistant.evidence import best_sentences, content_stems, split_sentences
+from assistant.answer.compose import citation_for, quote_of
+from assistant.answer.features import split_sentences
+from assistant.answer.question import analyze
 from assistant.retrieval import Retrieved
 from assistant.types import Citation
-from assistant.extractive import citation_for
 from ingest.errors import ConfigError, HrqaError
 from prompts import load_prompt
 
@@ -133,7 +134,7 @@ def check_answer(raw: str, question: str, passages: Sequence[Retrieved]) -> Chec
     valid = {f"S{i}": r for i, r in enumerate(passages, 1)}
     warnings: list[str] = []
     numbering: dict[str, int] = {}
-    stems = content_stems(question)
+    q = analyze(question)
     out_sentences = []
     for sentence in split_sentences(raw.strip()):
         ids = [m.group(1).upper() for m in _ANY_BRACKET_ID.finditer(sentence)]
@@ -160,7 +161,7 @@ def check_answer(raw: str, question: str, passages: Sequence[Retrieved]) -> Chec
     citations = []
     for sid, marker in sorted(numbering.items(), key=lambda kv: kv[1]):
         item = valid[sid]
-        quote = " ".join(s for s, _ in best_sentences(stems, item.passage.text, {}, limit=2)) or item.passage.text
+        quote = quote_of(q, item)
         citations.append(citation_for(marker, item, quote))
     return Checked(" ".join(out_sentences), citations, warnings)
 

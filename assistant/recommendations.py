@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.evidence import split_sentences
+from assistant.answer.features import split_sentences
 from assistant.responses import document_symbol, family_of, is_views_document, parse_responses, responses_text
 from assistant.tagging import Tag, Tagger, Vocabulary, load_vocabulary
 from ingest.errors import ConfigError
@@ -36,7 +36,7 @@ CSV_COLUMNS = ("id", "document", "label", "paragraph", "actor", "themes", "group
                "text")
 
 # An explicit recommendation sentence. recommendation_items() below is the one definition of "a recommendation":
-# the explorer lists its items and the chat's ranker and composer (assistant.rerank, assistant.extractive) use it.
+# the explorer lists its items and the chat lists them (assistant.answer).
 RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
 # The chapeau and the disclaimer around a UPR recommendations list are classed "recommendation" by the parser.
 _BOILERPLATE = re.compile(r"^\s*(the following recommendations|all conclusions and/or recommendations)", re.I)

@@ -1,11 +1,11 @@
-"""Hybrid retrieval: dense (Chroma) + keyword (BM25), fused by reciprocal rank, shaped by question intent.
+"""Hybrid retrieval: dense (Chroma) + keyword (BM25) candidates, fused by reciprocal rank.
 
 Filters on document metadata (document, type, country, date) resolve to a set of document ids through the
-manifest, so both sides filter identically; section kind filters on the passage itself.
+manifest, so both sides filter identically; section kind filters on the passage itself. The ranking of the
+candidates is assistant.answer's (fitted features); this module only finds them.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -14,42 +14,17 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.evidence import QueryTerms, query_terms_for, question_entities, synonyms_of
-from assistant.rerank import is_continuation, rerank
+from assistant.answer.ranking import is_continuation
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
-from ingest.countries import country_named
 from ingest.types import Passage
 from vectorstore.index import Index
 from vectorstore.store import DocRecord
 
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 CANDIDATES = 40  # per side, before fusion
-RERANK_POOL = 30  # fused candidates that the second stage (assistant.rerank) scores
-CONTINUE_FROM = 8  # the top candidates whose following paragraph is fetched when it continues them
-ENTITY_CHECKED = 15  # candidates checked for the question's names (one small SQLite look-up per name)
-RARE_NAME_SHARE = 0.1  # a name in more than this share of passages is not distinctive, unless it is a country
-
-_RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
-_NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
-# "Which documents ...", "What shortcomings ...", "What are ...": a wh-word, maybe an adjective, then a plural.
-_LIST = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what)\s+(are|were|(\w+\s+)?(?!(does|was|is|has|this|its|his)\b)\w+[^s\W]s)\b"
-                   r"|\blist\b|\bкакие\b", re.I)
-
-
-@dataclass(frozen=True)
-class Intent:
-    """What kind of answer a question wants."""
-
-    recommendation: bool = False
-    numeric: bool = False
-    listing: bool = False
-
-
-def detect_intent(question: str) -> Intent:
-    """"How many recommendations ..." asks for a number, not for the recommendations themselves."""
-    numeric = bool(_NUMERIC.search(question))
-    return Intent(bool(_RECOMMEND.search(question)) and not numeric, numeric, bool(_LIST.search(question)))
+POOL = 40  # fused candidates the ranker (assistant.answer.ranking) scores
+CONTINUE_FROM = 10  # the top candidates whose following paragraph is fetched when it continues them
 
 
 @dataclass(frozen=True)
@@ -135,7 +110,8 @@ def _split_pair(pair: str) -> tuple[str, str]:
 
 @dataclass
 class Retrieved:
-    """A retrieved passage with its fused score and the per-side evidence behind it."""
+    """A retrieved passage: its fused score from retrieval, then (after ranking) the probability that it holds the
+    answer, with the per-side evidence and the feature values behind it."""
 
     passage: Passage
     score: float
@@ -143,53 +119,40 @@ class Retrieved:
     keyword: float = 0.0
     dense_rank: int | None = None
     keyword_rank: int | None = None
-    coverage: float = 0.0
-    entities_missing: float = 0.0  # share of the question's distinctive names its article never mentions
-    typed: bool = False  # holds the kind of thing the question asks for (assistant.rerank.answer_type)
+    rrf: float = 0.0
     doc: DocRecord | None = field(default=None, repr=False)
+    features: dict[str, float] = field(default_factory=dict)  # the ranker's view of it (assistant.answer)
 
 
 class HybridRetriever:
-    """Dense + BM25 retrieval with reciprocal-rank fusion and intent-aware boosts.
+    """Dense + BM25 candidates, fused by reciprocal rank.
 
     Args:
         index: the Index to search.
-        k: passages returned by default.
         candidates: passages taken from each side before fusion.
     """
 
-    def __init__(self, index: Index, k: int = 5, candidates: int = CANDIDATES):
+    def __init__(self, index: Index, candidates: int = CANDIDATES):
         self.index = index
-        self.k = k
         self.candidates = candidates
 
-    def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None,
-                 intent: Intent | None = None, terms: QueryTerms | None = None) -> list[Retrieved]:
-        """The best k passages for a query, best first.
-
-        Args:
-            query: the (standalone) question.
-            filters: restrictions on documents and section kinds.
-            k: how many passages (default: the retriever's k).
-            intent / terms: precomputed by the caller when it needs them too; computed here otherwise.
-        """
+    def candidates_for(self, search: str, filters: Filters | None = None, pool: int = POOL) -> list[Retrieved]:
+        """The fused candidate pool for a search text, with document records, and the paragraphs right after
+        the best ones when they continue them ("Also, she ...")."""
         filters = filters or Filters()
-        intent = intent or detect_intent(query)
         manifest = self.index.refresh()
         allowed = filters.doc_ids(manifest)
         if allowed is not None and not allowed:
             return []
-        dense = self._dense(query, filters, allowed)
-        keyword = self.index.keyword.search(with_synonyms(query), self.candidates, doc_ids=allowed,
+        dense = self._dense(search, filters, allowed)
+        keyword = self.index.keyword.search(search, self.candidates, doc_ids=allowed,
                                             section_kinds=filters.section_kinds or None)
-        pool = self._fuse(dense, keyword)[:RERANK_POOL]
-        pool += self._continuations(pool[:CONTINUE_FROM], manifest, filters, {r.passage.id for r in pool})
-        for item in pool:
+        fused = self._fuse(dense, keyword)[:pool]
+        fused += self._continuations(fused[:CONTINUE_FROM], manifest, filters, {r.passage.id for r in fused})
+        for item in fused:
             item.doc = manifest.get(item.passage.doc_id)
-        terms = terms or query_terms_for(query, self.index.keyword)
-        self._mark_off_topic(query, pool[:ENTITY_CHECKED], terms)
-        focus = (*terms.focus, terms.predicate) if terms.predicate else terms.focus
-        return rerank(query, pool, terms.stems, terms.weights, intent, focus)[: k or self.k]
+            item.rrf = item.score
+        return fused
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
         clauses = []
@@ -203,7 +166,7 @@ class HybridRetriever:
         return [(h.passage, h.score) for h in hits]
 
     def _fuse(self, dense: list[tuple[Passage, float]], keyword: list[tuple[str, float]]) -> list[Retrieved]:
-        """Reciprocal-rank fusion of the two candidate lists (scores kept for the second stage)."""
+        """Reciprocal-rank fusion of the two candidate lists (scores kept for the ranker)."""
         items: dict[str, Retrieved] = {}
         for rank, (passage, sim) in enumerate(dense, 1):
             items[passage.id] = Retrieved(passage, 1.0 / (RRF_K + rank), dense=sim, dense_rank=rank)
@@ -218,19 +181,6 @@ class HybridRetriever:
             item.score += 1.0 / (RRF_K + rank)
             item.keyword, item.keyword_rank = score, rank
         return sorted(items.values(), key=lambda r: r.score, reverse=True)
-
-    def _mark_off_topic(self, query: str, items: list[Retrieved], terms: QueryTerms) -> None:
-        """Set entities_missing: the share of the question's distinctive names ("Azerbaijan", not "Human
-        Rights", which most passages carry) that a candidate's article or document never mentions. A country
-        is always distinctive, however many passages of a mostly-Uzbek corpus name it."""
-        total = max(1, self.index.keyword.count())
-        rare = {k for k, word in question_entities(query).items()
-                if terms.doc_freq.get(k, 0) <= RARE_NAME_SHARE * total or country_named(word)}
-        if not rare:
-            return
-        for item in items:
-            missing = set(missing_entities(self.index, query, item)) & rare
-            item.entities_missing = len(missing) / len(rare)
 
     def _continuations(self, top: list[Retrieved], manifest: Mapping[str, DocRecord], filters: Filters,
                        have: set[str]) -> list[Retrieved]:
@@ -247,22 +197,6 @@ class HybridRetriever:
         return [Retrieved(p, 0.0) for p in found]
 
 
-def with_synonyms(query: str) -> str:
-    """The query with the other words of each word's synonym group appended, for the keyword side."""
-    extra = [s for word in re.findall(r"\w+", query) for s in synonyms_of(word)]
-    return " ".join([query, *dict.fromkeys(extra)])
-
-
-def missing_entities(index: Index, question: str, item: Retrieved) -> list[str]:
-    """The question's names (stems) that the passage's article, or its whole document when it has no articles,
-    never mentions; a name in the document's title or country list counts as mentioned."""
-    entities = question_entities(question)
-    if item.doc is not None:
-        known = " ".join([item.doc.meta.title, *item.doc.meta.countries]).lower()
-        entities = {k: w for k, w in entities.items() if k not in known}
-    return index.keyword.absent(item.passage.doc_id, item.passage.article_index, entities) if entities else []
-
-
 class LangChainRetriever(BaseRetriever):
     """The hybrid retriever behind LangChain's retriever interface, for use in any chain.
 
@@ -270,13 +204,13 @@ class LangChainRetriever(BaseRetriever):
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
-    hybrid: Any
+    assistant: Any  # assistant.core.Assistant: the candidates ranked as its answers rank them
     filters: Any = None
     k: int = 5
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
                                 ) -> list[Document]:
-        results = self.hybrid.retrieve(query, self.filters, self.k)
+        results = self.assistant.ranked(query, self.filters)[: self.k]
         return [Document(page_content=r.passage.text, id=r.passage.id, metadata={
             "id": r.passage.id, "doc_id": r.passage.doc_id, "label": r.passage.label,
             "paragraph": r.passage.paragraph, "page": r.passage.page, "section_kind": r.passage.section_kind,

@@ -31,7 +31,10 @@ class Settings:
         collection_prefix: prefix of Chroma collection names (several corpora can share a server).
         max_passage_chars: long paragraphs are split into parts of at most this many characters.
         top_k: passages returned by retrieval.
-        refusal_threshold: evidence score below which the answer is a refusal.
+        list_shown: recommendations written out in a chat list answer; the answer always states how many match
+            in all ("12 of 31 shown"), and the Recommendations tab and `hrqa ask` (which prints all) show the rest.
+        weights_file: fitted ranking and answerability weights to use instead of the shipped ones for the
+            embedder (bench/fit.py writes them).
         keyword_sync_seconds: how often a process re-checks the shared manifest for other writers.
         llm_backend: "none" (offline extractive), "openai" (any OpenAI-compatible server), "ollama", "llamacpp".
         llm_model, llm_base_url, llm_api_key, llm_model_path, llm_timeout, llm_temperature, llm_max_tokens:
@@ -52,7 +55,8 @@ class Settings:
     collection_prefix: str = "hrqa"
     max_passage_chars: int = 1200
     top_k: int = 5
-    refusal_threshold: float = 0.4
+    list_shown: int = 12
+    weights_file: str = ""
     keyword_sync_seconds: float = 2.0
     llm_backend: str = "none"
     llm_model: str = ""

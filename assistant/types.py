@@ -42,8 +42,12 @@ class Answer:
         passages: everything retrieved, best first, with scores (also shown on refusal, unmarked).
         answerable: False when the documents do not cover the question.
         backend: "extractive" or the LLM's name.
-        warnings: e.g. LLM sentences flagged as unsupported, or why the LLM answer was replaced.
+        warnings: e.g. LLM sentences flagged as unsupported, why the LLM answer was replaced, why the question
+            was refused, or the parts of a question the documents do not answer.
         seconds: wall time of the whole call.
+        confidence: the fitted probability that answering from these passages is right (assistant.answer.checks).
+        listing: for a list from the recommendations index (assistant.answer.recommend): how many items match in
+            all ("total"), how many the text shows ("shown"), and how many per document; None otherwise.
     """
 
     question: str
@@ -55,6 +59,8 @@ class Answer:
     backend: str = "extractive"
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    confidence: float = 0.0
+    listing: dict[str, Any] | None = None  # a list from the recommendations index: total, shown, per document
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI's --json and the batch format)."""
@@ -68,6 +74,8 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "passages": [passage_dict(r) for r in self.passages],
             "seconds": round(self.seconds, 4),
+            "confidence": self.confidence,
+            "listing": self.listing,
         }
 
 
@@ -77,6 +85,7 @@ def passage_dict(r: Retrieved) -> dict[str, Any]:
         "id": p.id, "doc": r.doc.meta.file_name if r.doc else "", "doc_title": r.doc.meta.title if r.doc else "",
         "label": p.label, "paragraph": p.paragraph, "page": p.page, "section_kind": p.section_kind,
         "text": p.text, "score": round(r.score, 4), "dense": round(r.dense, 4), "keyword": round(r.keyword, 4),
+        "features": dict(r.features),
     }
 
 

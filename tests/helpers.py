@@ -17,3 +17,16 @@ def add_doc(index, name: str, paragraphs: list[tuple[str, str, str]], doc_type: 
     index.store.commit_document(DocRecord(meta, version, len(passages)))
     index.refresh(force=True)
     return passages
+
+
+def hand_weights(**overrides):
+    """Simple hand-set weights for tests of the mechanisms (ranking by coverage, the check's named reasons);
+    the shipped ones are fitted by bench/fit.py and tested for what they are, not used to pin behaviour here."""
+    from assistant.answer.ranking import Model, Weights
+
+    ranker = Model({"cov": 6.0, "cov_sentence": 2.0, "focus": 1.0, "kind": 2.0, "year": 2.0, "entity_missing": -4.0,
+                    "count": 1.5, "answer_type": 1.0, "doc_ref": 2.0, "prev_cited": -6.0, "dense_rel": 1.0}, -7.0)
+    check = Model({"p1": 8.0, "year_missing": -6.0, "count_missing": -6.0, "unknown_focus": -6.0,
+                   "entity_missing1": -4.0}, -3.0)
+    return Weights(ranker=ranker, answerable=check, **{"threshold": 0.5, "part_threshold": 0.5, "second": 0.6,
+                                                       "listed": 0.4, **overrides})

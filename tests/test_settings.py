@@ -10,8 +10,8 @@ def test_settings_defaults_when_env_empty():
 
 
 def test_settings_env_overrides_default_and_converts_types():
-    s = Settings.load(env={"HRQA_TOP_K": "7", "HRQA_CHROMA_SSL": "yes", "HRQA_REFUSAL_THRESHOLD": "0.5"})
-    assert (s.top_k, s.chroma_ssl, s.refusal_threshold) == (7, True, 0.5)
+    s = Settings.load(env={"HRQA_TOP_K": "7", "HRQA_CHROMA_SSL": "yes", "HRQA_LIST_SHOWN": "30"})
+    assert (s.top_k, s.chroma_ssl, s.list_shown) == (7, True, 30)
 
 
 def test_settings_argument_beats_env_and_none_falls_through():

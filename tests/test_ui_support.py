@@ -47,8 +47,11 @@ def test_ui_support_write_export_writes_markdown_file():
 
 
 def test_ui_support_history_of_pairs_questions_and_answers():
-    answers = [Answer(question="Q1", text="A1 [1]"), Answer(question="Q2", text="A2")]
-    assert history_of(answers) == [("user", "Q1"), ("assistant", "A1 [1]"), ("user", "Q2"), ("assistant", "A2")]
+    cited = Citation(marker=1, passage_id="p1", label="L", file_name="f", paragraph="1", page=None,
+                     section_kind="body", quote="q")
+    answers = [Answer(question="Q1", text="A1 [1]", citations=[cited]), Answer(question="Q2", text="A2")]
+    assert history_of(answers) == [("user", "Q1"), ("assistant", "A1 [1]", ("p1",)), ("user", "Q2"),
+                                   ("assistant", "A2", ())]
 
 
 def test_ui_support_source_view_gives_neighbours_document_and_latest_quote(sample_index):

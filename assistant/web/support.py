@@ -100,9 +100,10 @@ def source_view(index: Index, passage_id: str, answers: Sequence[Answer], around
                       quote)
 
 
-def history_of(answers: Sequence[Answer]) -> list[tuple[str, str]]:
-    """Earlier turns as (role, text) pairs for Assistant.ask_stream."""
-    turns: list[tuple[str, str]] = []
+def history_of(answers: Sequence[Answer]) -> list[tuple]:
+    """Earlier turns for Assistant.ask_stream: ("user", question) and ("assistant", answer, cited passage ids),
+    so that a "who else" follow-up can ask for something the answer before did not cite."""
+    turns: list[tuple] = []
     for a in answers:
-        turns.extend([("user", a.question), ("assistant", a.text)])
+        turns.extend([("user", a.question), ("assistant", a.text, tuple(c.passage_id for c in a.citations))])
     return turns

@@ -1,0 +1,1 @@
+"""The answer layer: question analysis, features, ranking, checks and composition (see assistant.core)."""

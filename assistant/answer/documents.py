@@ -1,0 +1,47 @@
+"""Documents a question names by description, resolved through their metadata (symbol, UPR cycle, date).
+
+"the fourth cycle", "Slovenia's most recent review", "the previous review", "A/HRC/59/15" (and its addendum),
+"the 2014 review" each pick documents of the manifest; several references add up. Used by the ranker (a feature:
+the passage is from a named document) and by the recommendation path (a filter), and by `--filter doc=...`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from assistant.answer.question import DocRef
+from vectorstore.store import DocRecord
+
+# UPR cycles by year (as ingest.metadata dates them), for "the 2014 review".
+_CYCLE_STARTS = ((2008, 1), (2012, 2), (2017, 3), (2023, 4))
+
+
+def cycle_of_year(year: int) -> int:
+    return max((cycle for start, cycle in _CYCLE_STARTS if year >= start), default=0)
+
+
+def resolve(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], countries: Iterable[str] = ()
+            ) -> set[str]:
+    """The ids of the documents the references name; empty when there are none or nothing matches."""
+    if not refs:
+        return set()
+    records = list(manifest.values())
+    wanted = {c.lower() for c in countries}
+    upr = [r for r in records if r.meta.cycle and (not wanted or r.meta.country.lower() in wanted)]
+    cycles = sorted({r.meta.cycle for r in upr})
+    out: set[str] = set()
+    for ref in refs:
+        if ref.symbol:
+            symbol = ref.symbol.lower()
+            out.update(r.meta.doc_id for r in records if r.meta.symbol and (
+                r.meta.symbol.lower() == symbol or r.meta.symbol.lower().startswith(symbol + "/")))
+        cycle = ref.cycle
+        if ref.latest and cycles:
+            cycle = cycles[-1]
+        if ref.previous and len(cycles) > 1:
+            cycle = cycles[-2]
+        if ref.year:
+            cycle = cycle or cycle_of_year(int(ref.year))
+            out.update(r.meta.doc_id for r in records if r.meta.date.startswith(ref.year) and not r.meta.cycle)
+        if cycle:
+            out.update(r.meta.doc_id for r in upr if r.meta.cycle == cycle)
+    return out

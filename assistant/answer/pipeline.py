@@ -1,0 +1,187 @@
+"""How a question becomes an answer, in two steps the fitting script can separate.
+
+1. `prepare()`: analyse the question once (assistant.answer.question), resolve the documents it names, fetch the
+   candidate passages (assistant.retrieval) and everything the features read of them. Nothing here depends on
+   fitted weights, so bench/fit.py prepares each question once and reuses it in every fold.
+2. `respond()`: rank the candidates with the weights, check whether answering would be right, and compose the
+   answer, or the answer to the parts the documents cover and the parts they do not.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.answer import checks, compose, documents, recommend
+from assistant.answer.features import Pool, View, values
+from assistant.answer.question import Corpus, Question, analyze
+from assistant.answer.ranking import Scored, Weights, rank
+from assistant.retrieval import Filters, HybridRetriever, Retrieved
+from ingest.countries import country_named
+from ingest.ids import passage_id
+from vectorstore.index import Index
+
+TOP_DOCS = 10  # candidates whose documents count for the doc_share feature
+RARE_NAME_SHARE = 0.1  # a name in more than this share of passages is not distinctive, unless it is a country
+
+
+@dataclass
+class Prepared:
+    """A question with its candidates and their feature inputs; the parts of a multi-part question likewise."""
+
+    question: Question
+    candidates: list[Retrieved]
+    views: list[View]
+    pool: Pool
+    parts: list["Prepared"] = field(default_factory=list)
+    _rows: list[dict[str, float]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[dict[str, float]]:
+        """Every candidate's feature values; they do not depend on the weights, so they are computed once."""
+        if self._rows is None:
+            self._rows = values(self.question, self.views, self.pool)
+        return self._rows
+
+
+@dataclass
+class Outcome:
+    """What respond() decided: the ranked passages (scores are probabilities), the check, the answer."""
+
+    ranked: list[Retrieved]
+    verdict: checks.Verdict
+    draft: compose.Draft
+    answerable: bool
+    missing_parts: tuple[str, ...] = ()
+
+
+def prepare(text: str, index: Index, retriever: HybridRetriever, filters: Filters | None = None,
+            history: Sequence | None = None) -> Prepared:
+    """Analyse a question and fetch its candidates (see the module docstring)."""
+    index.refresh()  # sync the keyword index first: the question's weights are read from it
+    corpus = Corpus(index.keyword.doc_freq, index.keyword.count())
+    q = analyze(text, corpus, history)
+    prepared = _prepare(q, index, retriever, filters)
+    if q.parts:
+        prepared.parts = [_prepare(analyze(part, corpus), index, retriever, filters) for part in q.parts]
+    return prepared
+
+
+def _prepare(q: Question, index: Index, retriever: HybridRetriever, filters: Filters | None) -> Prepared:
+    candidates = retriever.candidates_for(q.search, filters)
+    views = [View(r.passage, r.doc, rrf=r.rrf, dense=r.dense, bm25=r.keyword, dense_rank=r.dense_rank,
+                  keyword_rank=r.keyword_rank) for r in candidates]
+    manifest = index.refresh()
+    top = [v.passage.doc_id for v in views[:TOP_DOCS]]
+    pool = Pool(max_dense=max((v.dense for v in views), default=1.0) or 1.0,
+                max_bm25=max((v.bm25 for v in views), default=1.0) or 1.0,
+                leads=_article_leads(index, views, manifest),
+                doc_ids=documents.resolve(q.doc_refs, manifest, q.countries),
+                doc_share={d: top.count(d) / len(top) for d in set(top)}, missing=_missing(q, index))
+    return Prepared(q, candidates, views, pool)
+
+
+def _article_leads(index: Index, views: Sequence[View], manifest) -> set[str]:
+    """The candidates that open a news article: the paragraph before them is in another article, or none is."""
+    before = {}
+    for v in views:
+        rec = manifest.get(v.passage.doc_id)
+        if v.passage.article_index and rec is not None:
+            before[passage_id(v.passage.doc_id, rec.version, v.passage.ordinal - 1)] = v.passage
+    found = {p.id: p for p in index.store.get(list(before))} if before else {}
+    return {p.id for pid, p in before.items()
+            if pid not in found or found[pid].article_index != p.article_index}
+
+
+def _missing(q: Question, index: Index):
+    """Share of the question's distinctive names a passage's article (or document) never mentions; a name in the
+    document's title or countries counts as mentioned. One look-up per candidate, cached."""
+    total = max(1, index.keyword.count())
+    rare = {s: w for s, w in q.entities.items()
+            if q.doc_freq.get(s, 0) <= RARE_NAME_SHARE * total or country_named(w)}
+    cache: dict[tuple[str, int], float] = {}
+
+    def missing(view: View) -> float:
+        if not rare:
+            return 0.0
+        key = (view.passage.doc_id, view.passage.article_index)
+        if key not in cache:
+            known = " ".join([view.doc.meta.title, *view.doc.meta.countries]).lower() if view.doc else ""
+            wanted = [s for s, w in rare.items() if w.lower() not in known]
+            absent = index.keyword.absent(view.passage.doc_id, view.passage.article_index, wanted) if wanted else []
+            cache[key] = len(absent) / len(rare)
+        return cache[key]
+
+    return missing
+
+
+def respond(prepared: Prepared, weights: Weights) -> Outcome:
+    """Rank, check and compose (see the module docstring)."""
+    q = prepared.question
+    ranked, scored = _ranked(prepared, weights)
+    verdict = checks.check(q, scored, weights)
+    if prepared.parts:
+        answered, missing, cited = [], [], []
+        for part in prepared.parts:
+            part_ranked, part_scored = _ranked(part, weights)
+            if checks.check(part.question, part_scored, weights).answers(weights.part_threshold):
+                answered.append((part.question.text, compose.compose(part.question, part_ranked, weights)))
+                cited.extend(part_ranked[:3])
+            else:
+                missing.append(part.question.text)
+        if answered and (missing or not verdict.answers(weights.threshold)):
+            return Outcome(_merge(cited, ranked), verdict, compose.partial(answered, missing), True, tuple(missing))
+    if not verdict.answers(weights.threshold):
+        return Outcome(ranked, verdict, compose.Draft("", []), False)
+    return Outcome(ranked, verdict, compose.compose(q, ranked, weights), True)
+
+
+def _ranked(prepared: Prepared, weights: Weights) -> tuple[list[Retrieved], list[Scored]]:
+    """The candidates best first, each with its probability as score and its feature values (and the Scored
+    ranking the check reads)."""
+    scored = rank(prepared.question, prepared.views, prepared.pool, weights, prepared.rows)
+    by_passage = {r.passage.id: r for r in prepared.candidates}
+    out = []
+    for s in scored:
+        item = by_passage[s.passage.id]
+        item.score, item.features = s.probability, s.features
+        out.append(item)
+    return out, scored
+
+
+def _merge(first: Sequence[Retrieved], rest: Sequence[Retrieved]) -> list[Retrieved]:
+    seen, out = set(), []
+    for item in [*first, *rest]:
+        if item.passage.id not in seen:
+            seen.add(item.passage.id)
+            out.append(item)
+    return out
+
+
+_ITEM_WORDS: dict[tuple, recommend.ItemWords] = {}
+
+
+def _item_words(key: tuple, items) -> recommend.ItemWords:
+    """The items' stems, computed once per set of items (the explorer recomputes its items when documents change)."""
+    if key not in _ITEM_WORDS:
+        _ITEM_WORDS.clear()
+        _ITEM_WORDS[key] = recommend.ItemWords.of(items)
+    return _ITEM_WORDS[key]
+
+
+def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN) -> recommend.Listing | None:
+    """The answer from the recommendations index when the question asks for recommendations and names what they
+    are about (assistant.answer.recommend); None when it does not, or no item matches."""
+    q = prepared.question
+    if not q.recommendation or q.numeric:
+        return None
+    reviewed = {r.meta.country for r in manifest.values() if r.meta.cycle and r.meta.country}
+    c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
+    if not c.names_something:
+        return None
+    everything = explorer.items()
+    items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
+    if not items:
+        return None
+    newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
+    titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
+    return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown)

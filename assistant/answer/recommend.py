@@ -1,0 +1,229 @@
+"""Questions about recommendations, answered from the explorer's index: complete lists, grouped by document.
+
+"Which recommendations concern Roma?", "What did Turkey recommend to Slovenia, and did Slovenia accept it?",
+"Which recommendations on defamation did Slovenia only note in its latest review?" ask for items of the
+recommendations index (assistant.recommendations), not for the few best passages: the answer lists every matching
+item, grouped by document (newest first) and sorted by number, and the count it states is the number of items
+that match. Each item is cited to its own paragraph; the State's response and reason are shown where known.
+
+What a question asks for is read from its analysis (assistant.answer.question) and the vocabulary of themes and
+groups (the same keyword rules the tagger uses, so the chat and the explorer agree):
+- documents: references by description ("the fourth cycle", "A/HRC/59/15"), resolved by assistant.answer.documents;
+- themes and groups the question's words name (the vocabulary's keywords);
+- recommending States: countries named, other than the State under review;
+- a response ("which ... did Slovenia support / only note"): a filter; "did Slovenia accept ...": shown per item;
+- topic words: the rest of the question's content words that recommendations use at all (a word no item has, like
+  "justification" or "thematic", is about the question, not the topic); an item holds them when it covers at
+  least TOPIC_COVERAGE of their weight (IDF over the items). Topic words, when there are any, decide what an item
+  is about; otherwise the tags the question names do (a theme or group question: "... concern Roma?").
+The path is taken when the question asks for recommendations and names at least one of these; when nothing
+matches, the passage path answers instead (it may find a treaty body's recommendation in a compilation).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.compose import Draft
+from assistant.answer.question import Question
+from assistant.types import Citation
+from ingest.countries import country_named
+from vectorstore.terms import stem, stem_set
+
+TOPIC_COVERAGE = 0.5  # least IDF-weighted share of the topic words an item must hold
+SHOWN = 12  # items written into a chat answer; the rest are counted and one click away
+
+# Words of a recommendation question that say what is asked, not what the recommendations are about.
+_FRAME = frozenset(stem(w) for w in """recommendation recommend recommended recommending state states country
+    countries delegation delegations government slovenia review reviews cycle cycles upr universal periodic working
+    group report accept accepted support supported note noted reject rejected take took position respond response
+    responded reply replied fourth third second first latest last recent previous earlier call calls called urge
+    urged ask asked made make receive received concern concerns concerning relate related relating regarding about
+    address addressed issue issues matter matters propose proposed suggest suggested only just actually still also
+    all any""".split())
+_NUMBER = re.compile(r"(?<![\d./])\d{2,3}\.\d{1,3}(?![\d./])")  # "115.158", "140.10": a UN recommendation number
+_FILTER_START = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what|list|name|show|give|how many)\b", re.I)
+_SUPPORTED = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|agree(d)?)\b", re.I)
+_NOTED = re.compile(r"\b(not(ed|e)|took note|take note|reject(ed|s)?|not (accept|support)(ed)?|declin(ed|e))\b", re.I)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a recommendation question asks for (see the module docstring)."""
+
+    doc_ids: frozenset[str] = frozenset()
+    themes: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    status: str = ""  # "supported" / "noted": a filter
+    topic: tuple[str, ...] = ()  # stems the items must cover
+    show_response: bool = False  # "did Slovenia accept ...": each item's response is part of the answer
+    numbers: tuple[str, ...] = ()  # recommendations named by number ("rec 115.158")
+
+    @property
+    def names_something(self) -> bool:
+        return bool(self.themes or self.groups or self.actors or self.topic or self.status or self.numbers)
+
+
+def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(theme ids, group ids, the words that named them) for the vocabulary entries whose keywords occur in text:
+    the tagger's own keyword rule, applied to the question."""
+    found: dict[str, list[str]] = {"theme": [], "group": []}
+    words: list[str] = []
+    for kind, entries in (("theme", vocabulary.themes), ("group", vocabulary.groups)):
+        for entry in entries:
+            match = next((m for pattern in entry.keywords for m in [pattern.search(text)] if m), None)
+            if match:
+                found[kind].append(entry.id)
+                words.append(match.group(0))
+    return tuple(found["theme"]), tuple(found["group"]), tuple(words)
+
+
+def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[str]], doc_ids: Iterable[str],
+             reviewed: Iterable[str]) -> Criteria:
+    """The criteria of a recommendation question.
+
+    Args:
+        q: the analysed question.
+        named: mentioned()'s (theme ids, group ids, words that named them) for the question.
+        doc_ids: the documents it names by description (empty: every document).
+        reviewed: the countries under review in the corpus (not recommending States).
+    """
+    themes, groups = tuple(named[0]), tuple(named[1])
+    tag_stems = stem_set(" ".join(named[2]))
+    under_review = {c.lower() for c in reviewed}
+    actors = tuple(c for c in q.countries if c.lower() not in under_review)
+    first = re.split(r"[,;?]|\band\b", q.search, maxsplit=1)[0]
+    status = ""
+    if _FILTER_START.match(first) and not q.numeric and q.lang == "en":  # "which ... did Slovenia only note?"
+        status = "noted" if _NOTED.search(first) else "supported" if _SUPPORTED.search(first) else ""
+    country_stems = stem_set(" ".join(q.countries)) | {s for s, w in q.entities.items() if country_named(w)}
+    topic = tuple(s for s in q.stems if s not in _FRAME and s not in country_stems and s not in tag_stems
+                  and not s.isdigit())
+    numbers = tuple(dict.fromkeys(_NUMBER.findall(q.search)))
+    return Criteria(frozenset(doc_ids), themes, groups, actors, status, topic, numbers=numbers,
+                    show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
+                    and not status)
+
+
+@dataclass(frozen=True)
+class ItemWords:
+    """The stems of every item's text and how many items hold each (the topic words' weights)."""
+
+    stems: Mapping[str, frozenset[str]]  # item id -> stems
+    freq: Mapping[str, int]
+
+    @classmethod
+    def of(cls, items: Sequence) -> "ItemWords":
+        stems = {i.id: stem_set(i.text) for i in items}
+        freq: dict[str, int] = defaultdict(int)
+        for found in stems.values():
+            for s in found:
+                freq[s] += 1
+        return cls(stems, dict(freq))
+
+    def weight(self, stem_: str) -> float:
+        return math.log(1.0 + (len(self.stems) + 1) / (self.freq.get(stem_, 0) + 1))
+
+
+def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
+    """The items meeting every criterion (see the module docstring), in the given order."""
+    topic = [s for s in c.topic if words.freq.get(s, 0)]
+    weights = {s: words.weight(s) for s in topic}
+    out = []
+    for item in items:
+        if c.doc_ids and item.doc_id not in c.doc_ids:
+            continue
+        if c.numbers:  # named by number: nothing else decides
+            if item.paragraph in c.numbers:
+                out.append(item)
+            continue
+        if c.actors and not any(_actor_matches(a, item.actor) for a in c.actors):
+            continue
+        if c.status and item.response_status != c.status:
+            continue
+        if topic:
+            if _coverage(topic, words.stems.get(item.id) or stem_set(item.text), weights) < TOPIC_COVERAGE:
+                continue
+        else:
+            if c.themes and not {t.id for t in item.themes} & set(c.themes):
+                continue
+            if c.groups and not {t.id for t in item.groups} & set(c.groups):
+                continue
+        out.append(item)
+    return out
+
+
+def _actor_matches(country: str, actor: str) -> bool:
+    names = [country_named(part.strip()) or part.strip() for part in re.split(r",|\band\b|;", actor)]
+    return any(n.lower() == country.lower() for n in names if n)
+
+
+def _coverage(topic: Sequence[str], present: frozenset[str], weights: Mapping[str, float]) -> float:
+    total = sum(weights.get(s, 1.0) for s in topic)
+    return sum(weights.get(s, 1.0) for s in topic if s in present) / total if total else 0.0
+
+
+def number_key(number: str) -> tuple:
+    """Sort key of a recommendation number: "140.9" before "140.10", unnumbered last."""
+    parts = re.findall(r"\d+", number or "")
+    return (0, *map(int, parts)) if parts else (1,)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list answer: the text, its citations, and how many items matched and were shown (the "N of M")."""
+
+    draft: Draft
+    total: int
+    shown: int
+    by_document: Mapping[str, int]
+
+
+def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order: Sequence[str],
+                 shown: int = SHOWN) -> Listing:
+    """Every matching item counted, grouped by document in `order` (newest first), the first `shown` written out
+    with their State, response and reason, each cited to its paragraph."""
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        groups[item.doc_id].append(item)
+    for doc_items in groups.values():
+        doc_items.sort(key=lambda i: number_key(i.paragraph))
+    lines, citations = [], []
+    written = 0
+    docs = [d for d in order if d in groups] + [d for d in groups if d not in order]
+    for doc_id in docs:
+        doc_items = groups[doc_id]
+        supported = sum(1 for i in doc_items if i.response_status == "supported")
+        noted = sum(1 for i in doc_items if i.response_status == "noted")
+        tally = f" ({supported} supported, {noted} noted)" if supported or noted else ""
+        lines.append(f"{titles.get(doc_id, doc_id)}: {len(doc_items)} recommendation"
+                     f"{'s' if len(doc_items) != 1 else ''}{tally}")
+        for item in doc_items:
+            if written >= shown:
+                break
+            written += 1
+            marker = len(citations) + 1
+            citations.append(Citation(marker=marker, passage_id=item.passage_id, label=item.label,
+                                      file_name=item.file_name, paragraph=item.paragraph, page=getattr(item, "page", None),
+                                      section_kind="recommendation", quote=item.text))
+            state = f" ({item.actor})" if item.actor and f"({item.actor})" not in item.text else ""
+            response = ""
+            if item.response_status:
+                response = f" — {item.response_status}"
+                if item.response_reason and (c.show_response or item.response_status == "noted"):
+                    response += f": {item.response_reason}"
+            lines.append(f"- {item.paragraph}{state}: {item.text}{response} [{marker}]")
+    total = len(items)
+    head = f"{total} recommendation{'s' if total != 1 else ''} match"
+    if total == 1:
+        head += "es"
+    if written < total:
+        head += f"; {written} of {total} shown"
+    text = head + ".\n" + "\n".join(lines)
+    if written < total:
+        text += f"\n… {total - written} more: see the Recommendations tab (or `hrqa recommendations`) with this filter."
+    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs})

@@ -1,0 +1,129 @@
+"""Recommendation questions answered from the recommendations index (assistant.answer.recommend), pure parts."""
+from dataclasses import dataclass
+
+from assistant.answer import recommend
+from assistant.answer.question import analyze
+from assistant.tagging import Tag, load_vocabulary
+
+VOCABULARY = load_vocabulary("""
+themes:
+  - {id: housing, label: Housing, description: housing, keywords: ["housing", "settlements?"]}
+groups:
+  - {id: roma, label: Roma, description: Roma people, keywords: ["Roma"]}
+  - {id: children, label: Children, description: children, keywords: ["child(ren)?", "kids"]}
+""")
+
+
+@dataclass(frozen=True)
+class Item:
+    paragraph: str
+    text: str
+    actor: str = ""
+    doc_id: str = "wg4"
+    groups: tuple = ()
+    themes: tuple = ()
+    response_status: str = ""
+    response_reason: str = ""
+    passage_id: str = ""
+    label: str = ""
+    file_name: str = "wg4.pdf"
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}:{self.paragraph}"
+
+
+def tag(i: str) -> Tag:
+    return Tag(i, i.title(), "keyword", 1.0)
+
+
+ITEMS = [
+    Item("140.10", "Improve housing of Roma (Algeria);", "Algeria", groups=(tag("roma"),), themes=(tag("housing"),),
+         response_status="supported"),
+    Item("140.9", "Combat discrimination against Roma children (Türkiye);", "Türkiye",
+         groups=(tag("roma"), tag("children")), response_status="noted", response_reason="Already in force."),
+    Item("140.55", "Decriminalize defamation (Ireland);", "Ireland", response_status="noted"),
+    Item("115.3", "Improve Roma settlements (Austria);", "Austria", doc_id="wg2", groups=(tag("roma"),),
+         response_status="supported"),
+]
+
+
+WORDS = recommend.ItemWords.of(ITEMS)
+
+
+def criteria_for(question: str, doc_ids=()):
+    q = analyze(question)
+    return recommend.criteria(q, recommend.mentioned(VOCABULARY, q.search), doc_ids, ["Slovenia"]), q
+
+
+def test_groups_named_by_the_question_select_by_tag_not_by_words():
+    c, q = criteria_for("Which recommendations concern Roma?")
+    assert c.groups == ("roma",) and c.topic == ()
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.10", "140.9", "115.3"]
+
+
+def test_documents_named_by_description_restrict_the_items():
+    c, q = criteria_for("Which recommendations concern Roma in the latest review?", doc_ids={"wg4"})
+    assert {i.doc_id for i in recommend.matching(ITEMS, c, WORDS)} == {"wg4"}
+
+
+def test_recommending_state_is_a_country_other_than_the_one_under_review():
+    c, q = criteria_for("What did Turkey recommend to Slovenia about Roma?")
+    assert c.actors == ("Türkiye",)
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.9"]
+
+
+def test_which_did_slovenia_note_filters_by_response_but_did_slovenia_accept_shows_it():
+    c, q = criteria_for("Which recommendations on Roma did Slovenia only note?")
+    assert c.status == "noted"
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.9"]
+    c, _ = criteria_for("Did Slovenia accept the recommendations on defamation?")
+    assert c.status == "" and c.show_response and c.topic == ("defam",)
+
+
+def test_topic_words_must_be_covered_by_the_item():
+    c, q = criteria_for("Which recommendations concern defamation?")
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.55"]
+
+
+def test_topic_words_no_item_uses_are_about_the_question_not_the_topic():
+    c, q = criteria_for("Which recommendations concern defamation, and what justification was recorded?")
+    assert "justif" in c.topic
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.55"]
+
+
+def test_topic_words_decide_over_tags_when_there_are_any():
+    c, q = criteria_for("Which recommendations concern discrimination of Roma?")
+    assert c.groups == ("roma",) and c.topic == ("discrimin",)
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.9"]
+
+
+def test_a_question_naming_nothing_is_left_to_the_passage_path():
+    c, _ = criteria_for("Which recommendations were made?")
+    assert not c.names_something
+
+
+def test_numbers_sort_numerically():
+    assert sorted(["140.10", "140.9", "115.3", ""], key=recommend.number_key) == ["115.3", "140.9", "140.10", ""]
+
+
+def test_list_counts_every_match_groups_by_document_newest_first_and_shows_n_of_m():
+    c, q = criteria_for("Which recommendations concern Roma?")
+    items = recommend.matching(ITEMS, c, WORDS)
+    listing = recommend.compose_list(c, items, {"wg4": "A/HRC/59/15", "wg2": "A/HRC/28/15"}, ["wg4", "wg2"], shown=2)
+    lines = listing.draft.text.splitlines()
+    assert lines[0] == "3 recommendations match; 2 of 3 shown."
+    assert lines[1] == "A/HRC/59/15: 2 recommendations (1 supported, 1 noted)"
+    assert lines[2].startswith("- 140.9: Combat") and lines[2].endswith("— noted: Already in force. [1]"), \
+        "the State is not repeated when the text names it"
+    assert lines[3].startswith("- 140.10: Improve") and lines[3].endswith("— supported [2]")
+    assert lines[4] == "A/HRC/28/15: 1 recommendation (1 supported, 0 noted)"
+    assert "1 more" in lines[-1]
+    assert (listing.total, listing.shown, dict(listing.by_document)) == (3, 2, {"wg4": 2, "wg2": 1})
+    assert [c.marker for c in listing.draft.citations] == [1, 2]
+
+
+def test_a_recommendation_named_by_number_is_that_item():
+    c, q = criteria_for("what did slovenia answer to rec 140.55?")
+    assert c.numbers == ("140.55",)
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.55"]
