@@ -21,11 +21,21 @@ _TOKEN = re.compile(r"[\w'ʻ‘’-]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
-def glossary() -> tuple[tuple[str, str], ...]:
-    """(word beginning, English term) pairs, longest beginnings first so the most specific wins."""
+def glossary() -> dict[str, tuple[tuple[str, str], ...]]:
+    """(word beginning, English term) pairs by their first two letters, longest beginnings first so that the most
+    specific wins. A beginning may span words ("рабочая групп"): it matches the text from a word onward."""
     data = yaml.safe_load(resources.files("assistant").joinpath("data/glossary.yaml").read_text(encoding="utf-8"))
-    pairs = [(str(prefix).lower(), english) for english, prefixes in data.items() for prefix in prefixes]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    by_start: dict[str, list[tuple[str, str]]] = {}
+    for english, prefixes in data.items():
+        for prefix in prefixes:
+            prefix = _normal(str(prefix))
+            by_start.setdefault(prefix[:2], []).append((prefix, str(english)))
+    return {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in by_start.items()}
+
+
+def _normal(text: str) -> str:
+    """Lower case with one apostrophe form (Uzbek writes o', oʻ, o’, o‘ and o`) and ё as е."""
+    return re.sub(r"[ʻʼ’‘`]", "'", text.lower()).replace("ё", "е")
 
 
 def looks_foreign(question: str) -> bool:
@@ -41,8 +51,9 @@ def looks_foreign(question: str) -> bool:
 
 
 def _translate(token: str) -> str:
-    """The English term for one lower-case word, or ""."""
-    return next((english for prefix, english in glossary() if token.startswith(prefix)), "")
+    """The English term for one word (or the text from a word onward), or ""."""
+    token = _normal(token)
+    return next((english for prefix, english in glossary().get(token[:2], ()) if token.startswith(prefix)), "")
 
 
 _LATIN = str.maketrans({
@@ -63,12 +74,14 @@ def transliterate(word: str) -> str:
 
 def _english_terms(question: str) -> list[str]:
     terms: list[str] = []
-    for pos, original in enumerate(_TOKEN.findall(question.replace("ʻ", "'").replace("’", "'"))):
-        token = original.lower()
-        if token.isdigit():
-            terms.append(token)
+    text = _normal(question)
+    for pos, match in enumerate(_TOKEN.finditer(question)):
+        original, token = match.group(0), text[match.start():match.end()]
+        digits = re.match(r"\d+", token)
+        if digits:  # "18", "2024-cü", "2024-йил": the number
+            terms.append(digits.group(0))
             continue
-        english = _translate(token)
+        english = _translate(text[match.start():])
         if not english and pos > 0 and original[:1].isupper():  # a name: keep it, spelled as the texts do
             # Russian declines names ("Букинского района" = of Buka District): a search term, not a name to insist on
             english = transliterate(original).lower() if _CYRILLIC.search(original) else transliterate(original)
