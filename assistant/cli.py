@@ -113,7 +113,7 @@ def _ingest(args) -> int:
 def _docs(args) -> int:
     from assistant import factory, render
 
-    records = factory.open_index(_settings(args)).documents()
+    records = factory.documents(_settings(args))
     print(json.dumps([render.doc_dict(r) for r in records], indent=2, ensure_ascii=False) if args.json
           else render.docs_text(records))
     return 0

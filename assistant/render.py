@@ -1,12 +1,13 @@
 """Plain-text and Markdown renderings of core results (terminal output, exports). No I/O here."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from assistant.types import Answer
-from ingest.types import Passage
-from vectorstore.indexer import IngestReport
-from vectorstore.store import DocRecord
+if TYPE_CHECKING:  # types only: `hrqa docs` imports this module and must stay light
+    from assistant.types import Answer
+    from ingest.types import Passage
+    from vectorstore.indexer import IngestReport
+    from vectorstore.store import DocRecord
 
 
 def answer_text(answer: Answer) -> str:
