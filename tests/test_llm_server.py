@@ -69,3 +69,4 @@ def test_unreachable_llm_falls_back_cleanly(sample_index):
     answer = Assistant(sample_index, chat_model=dead, llm_timeout=5).ask(QUESTIONS[0])
     assert answer.backend == "extractive"
     assert any("LLM error" in w for w in answer.warnings), answer.warnings
+
