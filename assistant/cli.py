@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hrqa: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("hrqa: interrupted", file=sys.stderr)
+        print("hrqa: stopped" if args.command == "serve" else "hrqa: interrupted", file=sys.stderr)
         return 130
 
 

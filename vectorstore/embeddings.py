@@ -152,13 +152,14 @@ def embed_window(batch_size: int) -> int:
 
 
 def embed_in_batches(embedder: Embedder, texts: Sequence[str], batch_size: int,
-                     on_window: Callable[[int], None] | None = None) -> list[list[float]]:
+                     on_window: Callable[[int], None] | None = None, window: int | None = None) -> list[list[float]]:
     """Embed texts a window of batches at a time (memory bounded by one window, not by the corpus).
 
     on_window: called with the number of texts embedded after each window (a progress bar).
+    window: texts per embed_documents call (default embed_window(batch_size)).
     """
     out: list[list[float]] = []
-    window = embed_window(batch_size)
+    window = window or embed_window(batch_size)
     for start in range(0, len(texts), window):
         chunk = list(texts[start : start + window])
         out.extend(embedder.embed_documents(chunk))

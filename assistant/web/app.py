@@ -6,9 +6,10 @@ Markup comes from assistant.web.views (escaped), I/O helpers from assistant.web.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import PurePath
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from assistant import render
 from assistant.web import auth as ui_auth, support as ui_support, views as ui_views
@@ -16,7 +17,7 @@ from assistant.core import Assistant
 from assistant.settings import Settings
 from assistant.recommendations import RecommendationExplorer
 from assistant.web.recommendations import build_recommendations_tab
-from ingest.errors import HrqaError
+from ingest.errors import ConfigError, HrqaError
 from ingest.types import DOC_TYPES, SECTION_KINDS
 from vectorstore.indexer import Indexer
 
@@ -262,13 +263,29 @@ def launch(app, settings: Settings, **options: Any):
                       max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, css=CSS, **options)
 
 
-def serve(settings: Settings) -> None:
-    """Open the configured index and run the app until interrupted (`hrqa serve`)."""
+def serve(settings: Settings, out: Callable[[str], None] = print) -> None:
+    """Open the configured index and run the app until interrupted (`hrqa serve`).
+
+    Gradio's own start-up lines (and its hint to edit launch()) are silenced; `out` gets one line saying where
+    the app is, what it loaded and whether login is on.
+    """
     from assistant import factory
 
     index = factory.open_index(settings)
     assistant = factory.make_assistant(settings, index)
     indexer = factory.make_indexer(settings, index, progress=False)
-    log.info("answers by %s; loading the embedder", assistant.backend)
     _ = index.embedder  # load the model now, not on the first question
-    launch(build_app(assistant, indexer, settings), settings)
+    app = build_app(assistant, indexer, settings)
+    try:
+        launch(app, settings, quiet=True, prevent_thread_lock=True)
+    except OSError as exc:  # gradio's message tells the user to edit launch(); ours names the setting
+        raise ConfigError(f"cannot listen on {settings.host}:{settings.port} ({exc.strerror or 'port in use'}); "
+                          "choose another port with --port or HRQA_PORT") from exc
+    records = index.documents()
+    out(ui_views.startup_line(app.local_url or f"http://{settings.host}:{settings.port}/", records,
+                              bool(ui_support.load_logins(settings)), assistant.backend))
+    try:
+        while True:  # not app.block_thread(): it prints its own lines on Ctrl+C
+            time.sleep(3600)
+    finally:
+        app.close(verbose=False)

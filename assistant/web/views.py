@@ -225,3 +225,11 @@ def ingest_result_lines(results: Sequence[Any], problems: Sequence[str]) -> str:
 def footer_html(backend: str, n_documents: int) -> str:
     return (f'<div class="hrqa-footer"><small>Answers: {html.escape(backend)} · {n_documents} documents indexed · '
             'every claim links to the paragraph it comes from</small></div>')
+
+
+def startup_line(url: str, records: Sequence[DocRecord], login: bool, backend: str) -> str:
+    """The one line `hrqa serve` prints: where the app is, what is loaded, whether login is on."""
+    passages = sum(r.n_passages for r in records)
+    login_text = "login on" if login else "login off (set HRQA_AUTH to require one)"
+    return (f"hrqa: chat at {url} · {len(records)} documents, {passages} passages · {login_text} · "
+            f"answers: {backend} · Ctrl+C stops")
