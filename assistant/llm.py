@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from assistant.evidence import best_sentences, content_stems, split_sentences
+from assistant.extractive import citation_for
 from assistant.retrieval import Retrieved
 from assistant.types import Citation
-from assistant.extractive import citation_for
 from ingest.errors import ConfigError, HrqaError
 from prompts import load_prompt
 

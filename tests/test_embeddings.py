@@ -9,8 +9,8 @@ import pytest
 from assistant import factory
 from assistant.settings import Settings
 from ingest.errors import ConfigError
-from vectorstore.embeddings import embed_in_batches, embed_window, make_embedder
 from tests.conftest import FakeEmbedder
+from vectorstore.embeddings import embed_in_batches, embed_window, make_embedder
 
 TEXTS = ["The Ombudsman signed memoranda with the Women's Committee.",
          "Closer cooperation with local self-organized groups (mahallas) is recommended.",
