@@ -78,14 +78,6 @@ def stage_uploads(paths: Iterable[str], uploads_dir: Path, max_mb: int, allowed_
     return staged, problems
 
 
-def write_export(markdown: str, stem: str) -> str:
-    """Write an export to a fresh temporary folder (the web server may serve files from there)."""
-    folder = Path(tempfile.mkdtemp(prefix="hrqa-export-"))
-    path = folder / f"{stem}.md"
-    path.write_text(markdown, encoding="utf-8")
-    return str(path)
-
-
 def write_handout(answers: Sequence[Answer], fmt: str) -> str | None:
     """The trainers' handout of answers as .md or .docx in a fresh temporary folder; None when there are none."""
     if not answers:
