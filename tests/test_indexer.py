@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from tests.conftest import SAMPLE_CORPUS, FakeEmbedder
-from vectorstore.indexer import IngestBusy, Indexer, _FileLock
+from vectorstore.indexer import Indexer, IngestBusy, _FileLock
 
 
 def _ids(index):
