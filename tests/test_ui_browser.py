@@ -3,7 +3,8 @@
 Skipped unless HRQA_TEST_BROWSER=1 (CI sets it). Needs /usr/bin/chromium (Debian package `chromium`).
 Run: HRQA_TEST_BROWSER=1 python -m pytest tests/test_ui_browser.py -q -m browser
 Screenshots go to tests/artifacts/screenshots/; HRQA_UPDATE_SCREENSHOTS=1 also refreshes the README's docs/*.png.
-The page view, kept conversations, documents, upload progress, handouts and phone layout: test_ui_browser_more.py.
+The page view, kept conversations, upload progress and phone layout: test_ui_browser_more.py; both share one
+server (the `ui_server`, `browser` and `page` fixtures in conftest.py).
 """
 from __future__ import annotations
 
@@ -13,15 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bench._serve import hrqa, ingest_sample, serve
-
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "examples" / "corpus"
-FIXTURE_PDF = ROOT / "tests" / "fixtures" / "slovenia_wg_report_excerpt.pdf"
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 LABEL_251 = "Ombudsman assessment, ch. 7, ¶251 (Recommendation)"
 ANSWER_TIMEOUT_MS = 90_000  # the first question loads nothing (serve warms the embedder), later ones take ~1 s
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
@@ -30,45 +25,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(os.environ.get("HRQA_TEST_BROWSER") != "1", reason="set HRQA_TEST_BROWSER=1 to run"),
 ]
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    """The sample corpus ingested with the real CLI and the real embedder."""
-    path = tmp_path_factory.mktemp("ui-store")
-    ingest_sample(path)
-    done = hrqa("ingest", str(FIXTURE_PDF), "--store", str(path))  # a PDF, for the page view
-    assert done.returncode == 0, done.stdout + done.stderr
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(store, tmp_path_factory):
-    """`hrqa serve` on a free port; yields its URL and stops it afterwards."""
-    with serve(store, tmp_path_factory.mktemp("serve-log") / "serve.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh session (own conversation) on the app, with the Chat tab loaded."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(server)
-    page.wait_for_selector("#hrqa-chat")
-    yield page
-    context.close()
 
 
 def _ask(page, question: str):

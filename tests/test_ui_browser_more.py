@@ -14,18 +14,8 @@ import pytest
 
 from assistant.web import pdfpage
 from ingest.pipeline import load
-from tests.test_ui_browser import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    FIXTURE_PDF,
-    LABEL_251,
-    _ask,
-    _shot,
-    browser,
-    page,
-    server,
-    store,
-)
+from tests.conftest import FIXTURE_PDF
+from tests.test_ui_browser import LABEL_251, _ask, _shot
 
 EGYPT = "What did Egypt recommend about migrant workers?"
 PHONE = {"width": 390, "height": 844}
@@ -108,12 +98,12 @@ def test_ui_upload_progress_moves_before_the_end(page, tmp_path):
     assert "added    okapi-inspections.txt: 400 passages" in page.locator("#hrqa-upload-result textarea").input_value()
 
 
-def test_ui_phone_chat_first_filters_folded_panel_overlay_cards_readable(browser, server):
+def test_ui_phone_chat_first_filters_folded_panel_overlay_cards_readable(browser, ui_server):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     context.set_default_timeout(30_000)
     phone = context.new_page()
     try:
-        phone.goto(server)
+        phone.goto(ui_server)
         phone.wait_for_selector("#hrqa-chat")
         phone.wait_for_timeout(500)
         box = phone.locator("#hrqa-question textarea").bounding_box()

@@ -9,7 +9,8 @@ from assistant.web import conversations as conv
 from ingest.types import DocumentMeta, Passage
 from vectorstore.store import DocRecord
 
-RECORD = DocRecord(DocumentMeta("d", "d.pdf", "Doc", "Doc", "report", "2025", ("Slovenia",)), "v1", 3, path="/srv/d.pdf")
+RECORD = DocRecord(DocumentMeta("d", "d.pdf", "Doc", "Doc", "report", "2025", ("Slovenia",)), "v1", 3,
+                   path="/srv/d.pdf")
 PASSAGE = Passage("d:v1:1", "d", 1, "Ratify the Convention.", "140.2", "Doc, ¶140.2, p. 2", page=2)
 ANSWER = Answer(question="What?", standalone="What?", text="Ratify it [1].", backend="extractive",
                 citations=[Citation(1, PASSAGE.id, PASSAGE.label, "d.pdf", "140.2", 2, "recommendation", "Ratify")],
@@ -47,7 +48,8 @@ def test_conversations_rename_delete_and_damaged_values():
 def test_conversations_keep_at_most_the_newest_hundred():
     lib = conv.empty()
     for i in range(conv.MAX_CONVERSATIONS + 5):
-        lib = conv.add_turn(conv.select(lib, ""), conv.answer_to_json(ANSWER), now=f"2026-01-01T10:{i // 60:02d}:{i % 60:02d}")
+        now = f"2026-01-01T10:{i // 60:02d}:{i % 60:02d}"
+        lib = conv.add_turn(conv.select(lib, ""), conv.answer_to_json(ANSWER), now=now)
     assert len(lib["conversations"]) == conv.MAX_CONVERSATIONS and lib["current"] in lib["conversations"]
 
 
