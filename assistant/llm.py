@@ -63,9 +63,10 @@ def make_chat_model(backend: str, model: str = "", base_url: str = "", api_key: 
         if not base_url:
             raise ConfigError("HRQA_LLM_BASE_URL is required for the openai backend (e.g. http://127.0.0.1:8080/v1)")
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
-        return ChatOpenAI(model=model or "local", base_url=base_url, api_key=api_key, timeout=timeout,
-                          temperature=temperature, max_retries=0, max_tokens=max_tokens)
+        return ChatOpenAI(model=model or "local", base_url=base_url, api_key=SecretStr(api_key),
+                          **_openai_options(timeout, temperature, max_tokens))
     if backend == "ollama":
         from langchain_ollama import ChatOllama
 
@@ -73,11 +74,17 @@ def make_chat_model(backend: str, model: str = "", base_url: str = "", api_key: 
                           num_predict=max_tokens, client_kwargs={"timeout": timeout})
     if backend == "llamacpp":
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
         url = llamacpp_server(model_path)
-        return ChatOpenAI(model=Path(model_path).stem, base_url=url, api_key="not-needed", timeout=timeout,
-                          temperature=temperature, max_retries=0, max_tokens=max_tokens)
+        return ChatOpenAI(model=Path(model_path).stem, base_url=url, api_key=SecretStr("not-needed"),
+                          **_openai_options(timeout, temperature, max_tokens))
     raise ConfigError(f"unknown LLM backend {backend!r}; use none, openai, ollama or llamacpp (HRQA_LLM_BACKEND)")
+
+
+def _openai_options(timeout: float, temperature: float, max_tokens: int) -> dict[str, Any]:
+    """ChatOpenAI's keywords shared by both backends (max_tokens is a pydantic alias its type stubs do not list)."""
+    return {"timeout": timeout, "temperature": temperature, "max_retries": 0, "max_tokens": max_tokens}
 
 
 _LLAMACPP_SERVERS: dict[str, Any] = {}  # model path -> the in-process server (one per model per process)

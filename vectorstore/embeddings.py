@@ -63,8 +63,8 @@ class MiniLMEmbedder(Embeddings):
             from vectorstore.onnx_encoder import OnnxEncoder, default_cache_dir
 
             cache = Path(cache_dir) if cache_dir else default_cache_dir()
-            self._onnx = OnnxEncoder(model_dir, cache, quantize=backend == "onnx-int8", batch_size=batch_size,
-                                     threads=threads)
+            self._onnx: OnnxEncoder | None = OnnxEncoder(model_dir, cache, quantize=backend == "onnx-int8",
+                                                         batch_size=batch_size, threads=threads)
             return
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
