@@ -145,11 +145,6 @@ def test_ui_upload_txt_is_listed_and_found_by_question(page, tmp_path):
     page.locator("#hrqa-docs-table").get_by_text("zebrafish-monitoring.txt", exact=True).wait_for()
     _shot(page, "documents")
 
-    wrong_type = tmp_path / "notes.csv"
-    wrong_type.write_text("a,b\n", encoding="utf-8")
-    page.locator("#hrqa-upload input[type=file]").set_input_files(str(wrong_type))
-    page.get_by_text("Invalid file type: notes.csv").wait_for()
-
     page.get_by_role("tab", name="Chat").click()
     answer = _ask(page, "How many cells without ventilation were found in the Zebrafish detention centre?")
     assert "17 cells without ventilation" in answer.inner_text()
@@ -173,6 +168,12 @@ def test_ui_upload_txt_is_listed_and_found_by_question(page, tmp_path):
     page.get_by_role("tab", name="Chat").click()
     again = _ask(page, "How many cells without ventilation were found in the Zebrafish detention centre?")
     assert "zebrafish-monitoring.txt" not in again.inner_text()
+
+    page.get_by_role("tab", name="Documents").click()
+    wrong_type = tmp_path / "notes.csv"
+    wrong_type.write_text("a,b\n", encoding="utf-8")
+    page.locator("#hrqa-upload input[type=file]").set_input_files(str(wrong_type))
+    page.get_by_text("Invalid file type: notes.csv").wait_for()
 
 
 def _choose_document(page, name: str) -> None:

@@ -122,7 +122,7 @@ def _chat(gr, w: SimpleNamespace) -> None:
 
 def _documents(gr, w: SimpleNamespace, rows: list, names: list[str], settings: Settings) -> None:
     w.table = gr.Dataframe(rows, headers=listings.TABLE_HEADERS, interactive=False, wrap=True,
-                           elem_id="hrqa-docs-table")
+                           column_widths=["34%", "13%", "10%", "7%", "24%", "12%"], elem_id="hrqa-docs-table")
     with gr.Row():
         w.doc_choice = gr.Dropdown(names, label="Document", elem_id="hrqa-doc-choice", scale=3)
         with gr.Column(scale=2, min_width=240):
