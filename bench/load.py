@@ -28,7 +28,8 @@ CHAT_API = "/respond"
 
 def ask(client, question: str) -> str:
     """One question through the app; returns the final assistant message (HTML)."""
-    chat, *_ = client.predict(question, [], [], [], [], [], "", "", api_name=CHAT_API)
+    # question, chat, kept conversations (None: a new browser), the six filters
+    chat, *_ = client.predict(question, [], None, [], [], [], [], "", "", api_name=CHAT_API)
     content = chat[-1]["content"] if chat else ""
     if isinstance(content, list):  # gradio 6 messages carry a list of {"type": "text", "text": ...} parts
         content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
