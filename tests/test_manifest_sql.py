@@ -1,14 +1,20 @@
 """The chromadb-free manifest read of `hrqa docs`: it equals Chroma's own manifest or it declines."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+import pytest
 
 from assistant import factory
 from assistant.settings import Settings
+from tests.conftest import FakeEmbedder
 from tests.helpers import add_doc
+from vectorstore.index import Index
 from vectorstore.manifest_sql import read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +73,31 @@ def test_cli_docs_imports_neither_chromadb_nor_the_answer_layer(tmp_path, make_i
                           timeout=120, env={"HRQA_EMBEDDER": "minilm", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert "No documents indexed" in done.stdout  # the fake embedder's collections are not minilm's
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not os.environ.get("HRQA_TEST_CHROMA_URL"), reason="HRQA_TEST_CHROMA_URL is not set")
+def test_factory_documents_on_a_chroma_server_goes_through_chroma_and_sees_another_writer(tmp_path):
+    """Server mode: no local file can vouch for the list, so hrqa docs asks the server, and sees a new document
+    another machine wrote at once (no cache to go stale)."""
+    from urllib.parse import urlparse
+
+    from vectorstore.client import make_chroma_client
+
+    url = urlparse(os.environ["HRQA_TEST_CHROMA_URL"])
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    settings = Settings.load(env={}, data_dir=str(tmp_path / "reader"), chroma_host=url.hostname,
+                             chroma_port=url.port, collection_prefix=prefix, embedder="fake")
+    client = make_chroma_client(host=url.hostname, port=url.port)
+    try:
+        assert factory.documents(settings) == []
+        writer = Index(client, tmp_path / "writer" / "keyword.sqlite", FakeEmbedder(), prefix=prefix)
+        add_doc(writer, "alpha", [("1", "finding", "Alpha text.")])
+        assert [r.meta.doc_id for r in factory.documents(settings)] == ["alpha"]
+        writer.delete_document("alpha")
+        assert factory.documents(settings) == []
+    finally:
+        for collection in client.list_collections():
+            name = getattr(collection, "name", collection)
+            if name.startswith(prefix + "-"):
+                client.delete_collection(name)
