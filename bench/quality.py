@@ -91,14 +91,14 @@ def main() -> None:
                       "latency_p50_ms": 1000 * statistics.median(lat), "latency_p95_ms": 1000 * p95,
                       "answers_per_s": len(lat) / sum(lat), "units_per_s": units / ingest_s, "dev": {}}
         rows.append([name, units, english[f"recall@{K}"], english["mrr"], overall[f"recall@{K}"],
-                     overall["refusal_accuracy"], 1000 * statistics.median(lat), 1000 * p95,
+                     overall["unanswerable_refused"], 1000 * statistics.median(lat), 1000 * p95,
                      len(lat) / sum(lat), units / ingest_s])
         for set_name, items in dev_sets.items():
             dev = summarise([score_one(item, all_results[item["id"]], K) for item in items], K)
             data[name]["dev"][set_name] = dev
             dev_rows.append([set_name, name, len(items), dev[f"recall@{K}"], dev["mrr"],
-                             dev["answered_when_answerable"], dev["refusal_accuracy"]])
-    headers = ["system", "passages", f"recall@{K} (en)", "MRR (en)", f"recall@{K} (all)", "refusal acc.",
+                             dev["answered_right"], dev["unanswerable_refused"]])
+    headers = ["system", "passages", f"recall@{K} (en)", "MRR (en)", f"recall@{K} (all)", "unanswerable refused",
                "p50 ms", "p95 ms", "answers/s", "passages/s ingest"]
     md = table(headers, rows)
     ratio = data["hrqa"]["english"]["mrr"] / max(data["langchain-tutorial"]["english"]["mrr"] or 1e-9, 1e-9)
@@ -108,7 +108,8 @@ def main() -> None:
     if dev_rows:
         md += ("\n\nDevelopment sets written by helper agents from the corpus alone (examples/eval/README.md; all "
                "were used for diagnosis after their first run, so these figures are optimistic):\n\n")
-        md += table(["set", "system", "questions", f"recall@{K}", "MRR", "answered", "refusal acc."], dev_rows)
+        md += table(["set", "system", "questions", f"recall@{K}", "MRR", "answered right", "unanswerable refused"],
+                    dev_rows)
     print(md)
     write("quality", md, data)
 
