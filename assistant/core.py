@@ -10,8 +10,17 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from assistant import extractive, followup, llm
-from assistant.evidence import (NAME, QueryTerms, gives_count, query_terms_for, question_entities, support, text_stems,
-                                years_in, years_missing)
+from assistant.evidence import (
+    NAME,
+    QueryTerms,
+    gives_count,
+    query_terms_for,
+    question_entities,
+    support,
+    text_stems,
+    years_in,
+    years_missing,
+)
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
@@ -89,6 +98,7 @@ class Assistant:
         for event in self.ask_stream(question, filters, history, k):
             if event.kind == "answer":
                 final = event.answer
+        assert final is not None  # ask_stream always ends with an "answer" event
         return final
 
     def ask_stream(self, question: str, filters: Filters | None = None, history: Sequence | None = None,
@@ -197,7 +207,7 @@ class Assistant:
         if rewritten == question or self.chat_model is None:
             return rewritten
         try:
-            return llm.rewrite_with_llm(self.chat_model, followup.last_user_question(history), question)
+            return llm.rewrite_with_llm(self.chat_model, followup.last_user_question(history or []), question)
         except Exception as exc:  # the rule-based rewrite is a complete answer on its own
             log.info("LLM rewrite failed (%s); using the rule-based rewrite", exc)
             return rewritten

@@ -16,9 +16,9 @@ from pydantic import ConfigDict
 
 from assistant.evidence import QueryTerms, query_terms_for, question_entities, synonyms_of
 from assistant.rerank import is_continuation, rerank
+from ingest.countries import country_named
 from ingest.errors import ConfigError
 from ingest.ids import passage_id
-from ingest.countries import country_named
 from ingest.types import Passage
 from vectorstore.index import Index
 from vectorstore.store import DocRecord
@@ -31,9 +31,11 @@ ENTITY_CHECKED = 15  # candidates checked for the question's names (one small SQ
 RARE_NAME_SHARE = 0.1  # a name in more than this share of passages is not distinctive, unless it is a country
 
 _RECOMMEND = re.compile(r"recommend|рекоменд|tavsiya|tövsiy", re.I)
-_NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b|\bсколько\b|\bqancha\b", re.I)
+_NUMERIC = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bshare\b|\bper ?cent|\bpercentage\b"
+                      r"|\bсколько\b|\bqancha\b", re.I)
 # "Which documents ...", "What shortcomings ...", "What are ...": a wh-word, maybe an adjective, then a plural.
-_LIST = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what)\s+(are|were|(\w+\s+)?(?!(does|was|is|has|this|its|his)\b)\w+[^s\W]s)\b"
+_LIST = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what)\s+"
+                   r"(are|were|(\w+\s+)?(?!(does|was|is|has|this|its|his)\b)\w+[^s\W]s)\b"
                    r"|\blist\b|\bкакие\b", re.I)
 
 

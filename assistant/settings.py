@@ -126,7 +126,7 @@ class Settings:
 
 
 def _field_type(cls: type, name: str) -> str:
-    return next(f.type for f in fields(cls) if f.name == name)
+    return str(next(f.type for f in fields(cls) if f.name == name))
 
 
 def _convert(name: str, type_name: Any, raw: str) -> Any:

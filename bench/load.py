@@ -77,7 +77,8 @@ def run_load(url: str, clients: int, per_client: int, timeout: float) -> dict:
     wall = time.monotonic() - started
     hung = sum(t.is_alive() for t in threads)
     ordered = sorted(latencies)
-    pct = lambda p: ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else None
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else None
     return {"clients": clients, "questions_per_client": per_client, "asked": clients * per_client,
             "answered": len(latencies) - sum(1 for e in errors if "bad answer" in e), "errors": errors[:20],
             "n_errors": len(errors), "hung_clients": hung, "wall_seconds": round(wall, 2),

@@ -1,5 +1,4 @@
-from assistant.evidence import (best_sentences, content_stems, idf_weights, split_sentences, stem, support,
-                                years_missing)
+from assistant.evidence import best_sentences, content_stems, idf_weights, split_sentences, stem, support, years_missing
 
 
 def test_stem_matches_inflections():

@@ -88,7 +88,8 @@ def test_unsupported_file_inside_a_folder_is_skipped_not_failed(tmp_path, make_i
     (docs / "a.txt").write_text("Some text about mahallas.")
     (docs / "image.png").write_bytes(b"\x89PNG")
     report = Indexer(make_index(), tmp_path / "store", progress=False).ingest([docs])
-    assert [(f.status, f.path.rsplit("/", 1)[-1]) for f in report.files] == [("added", "a.txt"), ("skipped", "image.png")]
+    assert [(f.status, f.path.rsplit("/", 1)[-1]) for f in report.files] == [("added", "a.txt"),
+                                                                             ("skipped", "image.png")]
     assert report.ok
 
 

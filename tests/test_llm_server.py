@@ -15,7 +15,8 @@ from assistant.core import Assistant
 from assistant.llm import make_chat_model
 
 URL = os.environ.get("HRQA_TEST_LLM_URL", "")
-pytestmark = [pytest.mark.llm, pytest.mark.skipif(not URL, reason="set HRQA_TEST_LLM_URL to an OpenAI-compatible server")]
+pytestmark = [pytest.mark.llm,
+              pytest.mark.skipif(not URL, reason="set HRQA_TEST_LLM_URL to an OpenAI-compatible server")]
 QUESTIONS = [
     "Which recommendations concern mahallas?",
     "How many appeals did the Uzbek Ombudsman receive in the first half of 2025?",

@@ -18,11 +18,11 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.retrieval import HybridRetriever
+from ingest.ids import doc_id_for
 from tests.conftest import ROOT, SAMPLE_CORPUS, FakeEmbedder
 from vectorstore.backup import backup, restore
 from vectorstore.client import make_chroma_client
 from vectorstore.index import Index
-from ingest.ids import doc_id_for
 from vectorstore.indexer import Indexer
 
 URL = os.environ.get("HRQA_TEST_CHROMA_URL", "")

@@ -13,7 +13,7 @@ from vectorstore.indexer import Indexer
 
 pytest.importorskip("gradio")
 
-FILTERS_OFF = ([], [], [], [], "", "")
+FILTERS_OFF: tuple = ([], [], [], [], "", "")
 MAHALLAS = "Which recommendations concern mahallas?"
 FIXTURE_PDF = Path(__file__).parent / "fixtures" / "slovenia_wg_report_excerpt.pdf"
 

@@ -21,8 +21,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from ingest.errors import HrqaError, IngestError
 from ingest.ids import doc_id_for
-from ingest.pipeline import parse
-from ingest.pipeline import PARSER_VERSION
+from ingest.pipeline import PARSER_VERSION, parse
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
 from ingest.readers import content_hash as file_hash
 from ingest.types import ParsedDocument
@@ -164,7 +163,8 @@ class Indexer:
         doc_id = doc_id_for(path.name)
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
             status = "failed" if explicit else "skipped"
-            reason = f"unsupported file type '{path.suffix or path.name}'; supported: {', '.join(sorted(SUPPORTED_EXTENSIONS))}"
+            supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+            reason = f"unsupported file type '{path.suffix or path.name}'; supported: {supported}"
             return FileResult(str(path), status, "", reason=reason)
         try:
             content_hash = _version_hash(file_hash(path), overrides, self.max_chars)

@@ -12,7 +12,7 @@ import re
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ingest.types import Passage
 from vectorstore.text import context_of
@@ -93,7 +93,8 @@ class KeywordIndex:
         rows = [(p.text, context_of(p), p.id, p.doc_id, p.section_kind, p.article_index) for p in passages]
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
 
     def remove_document(self, doc_id: str) -> None:
@@ -101,7 +102,7 @@ class KeywordIndex:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
             self._conn.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
 
-    def sync(self, live: dict[str, str], fetch: "callable") -> int:
+    def sync(self, live: dict[str, str], fetch: Callable[[str, str], Sequence[Passage]]) -> int:
         """Make the index hold exactly the live (doc_id -> version) documents.
 
         Args:
