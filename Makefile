@@ -8,9 +8,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The CPU build on this machine's disk; a plain `torch` resolves to a multi-GB CUDA build.
 TORCH_SPEC := torch==2.13.0
-# The stamp is named after pyproject.toml's content, so an edit there reinstalls and a
+# Extras installed into the venv; CI adds llm (xllamacpp) and bench (the tutorial recipe bench/quality.py compares).
+EXTRAS ?= ui,dev
+# The stamp is named after pyproject.toml's content and the extras, so an edit there reinstalls and a
 # second `make install` on an unchanged file does nothing.
-INSTALL_STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+INSTALL_STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; echo '$(EXTRAS)') | sha256sum | cut -c1-16)
 DATA_DIR ?= $(or $(HRQA_DATA_DIR),$(CURDIR)/.hrqa)
 CORPUS ?= examples/corpus
 PYTEST_ARGS ?=
@@ -21,13 +23,14 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: help install ingest run test bench clean distclean
+.PHONY: help install ingest run test lint bench clean distclean
 
 help:
 	@echo "make install  create .venv and install hrqa[ui,dev] (no-op when up to date)"
 	@echo "make ingest   index $(CORPUS) into $(DATA_DIR)"
 	@echo "make run      install, ingest, then serve the web UI"
 	@echo "make test     run the whole test suite (PYTEST_ARGS=... to narrow it)"
+	@echo "make lint     ruff and mypy (LINT_PATHS=... to narrow them)"
 	@echo "make bench    run the benchmark suite (bench/run_all.sh, full size)"
 	@echo "make clean    remove caches, build output and .hrqa/; distclean also .venv"
 
@@ -37,7 +40,9 @@ $(INSTALL_STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet -e '.[ui,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@# the ONNX export of the packaged model, once per user: the query path then never imports torch
+	$(BIN)/python -m vectorstore.onnx_encoder $(HRQA_MODEL_CACHE)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -50,8 +55,14 @@ run: ingest
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+LINT_PATHS ?= assistant ingest vectorstore prompts bench tests
+lint: install
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/mypy $(LINT_PATHS)
+
 # The full benchmark suite (100k-passage scale runs included); CI runs the quick variant via .ci/run.
-bench: install
+bench:
+	$(MAKE) install EXTRAS=ui,dev,bench
 	HRQA_BENCH_QUICK=0 bash bench/run_all.sh
 
 clean:

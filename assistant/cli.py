@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hrqa: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("hrqa: interrupted", file=sys.stderr)
+        print("hrqa: stopped" if args.command == "serve" else "hrqa: interrupted", file=sys.stderr)
         return 130
 
 
@@ -113,7 +113,7 @@ def _ingest(args) -> int:
 def _docs(args) -> int:
     from assistant import factory, render
 
-    records = factory.open_index(_settings(args)).documents()
+    records = factory.documents(_settings(args))
     print(json.dumps([render.doc_dict(r) for r in records], indent=2, ensure_ascii=False) if args.json
           else render.docs_text(records))
     return 0

@@ -85,6 +85,7 @@ class Assistant:
         for event in self.ask_stream(question, filters, history, k):
             if event.kind == "answer":
                 final = event.answer
+        assert final is not None, "ask_stream always ends with an answer event"
         return final
 
     def prepare(self, question: str, filters: Filters | None = None, history: Sequence | None = None) -> Prepared:

@@ -104,7 +104,8 @@ def score_one(item: dict, result: dict, k: int) -> QuestionScore:
     by_marker = {c["marker"]: c for c in citations}
     returned = {p["id"]: p for p in passages}
     valid = all(m in by_marker and by_marker[m]["passage_id"] in returned for m in markers)
-    cited_gold = sum(1 for c in citations if c["passage_id"] in returned and passage_hits(returned[c["passage_id"]], gold))
+    cited_gold = sum(1 for c in citations
+                     if c["passage_id"] in returned and passage_hits(returned[c["passage_id"]], gold))
     answerable = bool(result.get("answerable", True))
     return QuestionScore(item["id"], item.get("kind", ""), item.get("lang", "en"), bool(gold), not answerable, rank,
                          valid, len(citations), cited_gold, outcome(gold, answerable, cited_gold),
@@ -181,6 +182,11 @@ def report(scores: Sequence[QuestionScore], k: int) -> dict[str, Any]:
     return {
         "all": summarise(scores, k),
         "english": summarise(scores, k, lambda s: s.lang == "en" and s.kind != "multilingual"),
-        "by_kind": {kind: summarise(scores, k, lambda s, kind=kind: s.kind == kind) for kind in kinds},
+        "by_kind": {kind: summarise(scores, k, _of_kind(kind)) for kind in kinds},
         "questions": [s.__dict__ for s in scores],
     }
+
+
+def _of_kind(kind: str) -> Callable[[Any], bool]:
+    """A filter for summarise(): the scores of one question kind."""
+    return lambda score: score.kind == kind

@@ -2,25 +2,32 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
-from assistant.answer.ranking import Weights
-from assistant.core import Assistant
 from assistant.settings import Settings
-from vectorstore.client import make_chroma_client
-from vectorstore.embeddings import Embedder, make_embedder
-from vectorstore.index import Index
-from vectorstore.indexer import Indexer
+from vectorstore.store import DocRecord
+
+# Imported where used: `hrqa docs` must not pay for the answer layer, LangChain or chromadb (issue 14).
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+    from vectorstore.embeddings import Embedder
+    from vectorstore.index import Index
+    from vectorstore.indexer import Indexer
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     """The index described by settings; the embedder loads lazily unless one is injected."""
+    from vectorstore.client import make_chroma_client
+    from vectorstore.embeddings import make_embedder
+    from vectorstore.index import Index
+
     client = make_chroma_client(
         path=settings.data_path, host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
         headers=settings.header_dict(), tenant=settings.chroma_tenant, database=settings.chroma_database,
     )
     keyword_path = settings.data_path / _keyword_file(settings)
     model = embedder or partial(make_embedder, settings.embedder, settings.embed_batch_size, settings.embed_backend,
-                                settings.data_path / "models")
+                                settings.model_cache or None)
     return Index(client, keyword_path, model, embedder_name=_vector_space(settings),
                  prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds)
 
@@ -38,13 +45,31 @@ def _keyword_file(settings: Settings) -> str:
     return f"keyword-{settings.collection_prefix}-{_vector_space(settings)}-{safe}.sqlite"
 
 
+def documents(settings: Settings) -> list[DocRecord]:
+    """The indexed documents by file name, as Index.documents() gives them, without opening Chroma when the
+    embedded store's manifest can be read directly (vectorstore.manifest_sql; a server always goes through Chroma).
+    """
+    if not settings.uses_server:
+        from vectorstore.manifest_sql import read_manifest
+
+        records = read_manifest(settings.data_path, f"{settings.collection_prefix}-documents-{_vector_space(settings)}",
+                                settings.chroma_tenant, settings.chroma_database)
+        if records is not None:
+            return sorted(records.values(), key=lambda r: r.meta.file_name)
+    return open_index(settings).documents()
+
+
 def make_indexer(settings: Settings, index: Index, progress: bool = True) -> Indexer:
+    from vectorstore.indexer import Indexer
+
     return Indexer(index, settings.data_path, batch_size=settings.embed_batch_size,
                    max_chars=settings.max_passage_chars, progress=progress)
 
 
 def make_assistant(settings: Settings, index: Index | None = None, chat_model=None) -> Assistant:
     """An Assistant over the configured index and LLM backend (offline extractive by default)."""
+    from assistant.answer.ranking import Weights
+    from assistant.core import Assistant
     from assistant.llm import make_chat_model
 
     index = index or open_index(settings)

@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from assistant.answer.compose import citation_for, quote_of
@@ -63,22 +64,61 @@ def make_chat_model(backend: str, model: str = "", base_url: str = "", api_key: 
         if not base_url:
             raise ConfigError("HRQA_LLM_BASE_URL is required for the openai backend (e.g. http://127.0.0.1:8080/v1)")
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
-        return ChatOpenAI(model=model or "local", base_url=base_url, api_key=api_key, timeout=timeout,
-                          temperature=temperature, max_retries=0, max_tokens=max_tokens)
+        return ChatOpenAI(model=model or "local", base_url=base_url, api_key=SecretStr(api_key),
+                          **_openai_options(timeout, temperature, max_tokens))
     if backend == "ollama":
         from langchain_ollama import ChatOllama
 
         return ChatOllama(model=model or "llama3.2", base_url=base_url or None, temperature=temperature,
                           num_predict=max_tokens, client_kwargs={"timeout": timeout})
     if backend == "llamacpp":
-        if not model_path:
-            raise ConfigError("HRQA_LLM_MODEL_PATH (a .gguf file) is required for the llamacpp backend")
-        from langchain_community.chat_models import ChatLlamaCpp
+        from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
-        return ChatLlamaCpp(model_path=model_path, temperature=temperature, n_ctx=4096, max_tokens=max_tokens,
-                            verbose=False)
+        url = llamacpp_server(model_path)
+        return ChatOpenAI(model=Path(model_path).stem, base_url=url, api_key=SecretStr("not-needed"),
+                          **_openai_options(timeout, temperature, max_tokens))
     raise ConfigError(f"unknown LLM backend {backend!r}; use none, openai, ollama or llamacpp (HRQA_LLM_BACKEND)")
+
+
+def _openai_options(timeout: float, temperature: float, max_tokens: int) -> dict[str, Any]:
+    """ChatOpenAI's keywords shared by both backends (max_tokens is a pydantic alias its type stubs do not list)."""
+    return {"timeout": timeout, "temperature": temperature, "max_retries": 0, "max_tokens": max_tokens}
+
+
+_LLAMACPP_SERVERS: dict[str, Any] = {}  # model path -> the in-process server (one per model per process)
+
+
+def llamacpp_server(model_path: str, threads: int = 1, n_ctx: int = 4096) -> str:
+    """The OpenAI-style base URL of an in-process llama.cpp server (xllamacpp) for a GGUF file.
+
+    xllamacpp is llama.cpp's own server, prebuilt for Linux x86-64 on PyPI (`pip install 'hrqa[llm]'`): no
+    compiler, and the same HTTP API as the openai backend, so streaming, timeouts and checks are shared. It
+    listens on a free loopback port. One thread by default: with two cores, more threads stall generation
+    whenever the web app or an ingest takes a core.
+
+    Raises:
+        ConfigError: no model path, the file is missing, or xllamacpp is not installed.
+    """
+    if not model_path:
+        raise ConfigError("HRQA_LLM_MODEL_PATH (a .gguf file) is required for the llamacpp backend")
+    if not Path(model_path).is_file():
+        raise ConfigError(f"HRQA_LLM_MODEL_PATH {model_path} is not a file; give the path of a .gguf model")
+    if model_path not in _LLAMACPP_SERVERS:
+        try:
+            import xllamacpp
+        except ImportError as exc:
+            raise ConfigError("the llamacpp backend needs xllamacpp: pip install 'hrqa[llm]'") from exc
+        params = xllamacpp.CommonParams()
+        params.model.path = model_path
+        params.n_ctx, params.n_parallel = n_ctx, 1
+        params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads
+        params.hostnames, params.port, params.model_alias = ["127.0.0.1"], 0, [Path(model_path).stem]
+        _LLAMACPP_SERVERS[model_path] = xllamacpp.Server(params)
+        log.info("llama.cpp (xllamacpp) serving %s at %s", model_path, _LLAMACPP_SERVERS[model_path].listening_address)
+    return _LLAMACPP_SERVERS[model_path].listening_address + "/v1"
 
 
 def model_name(chat_model: Any) -> str:

@@ -17,7 +17,7 @@ import json
 import re
 import threading
 from dataclasses import asdict, dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -77,10 +77,10 @@ def recommendation_items(passage: Passage, doc_record: DocRecord | None,
     """
     meta = doc_record.meta if doc_record else None
     if response_doc is None:
-        response_doc = bool(meta) and is_views_document(meta.title, meta.short_title)
+        response_doc = meta is not None and is_views_document(meta.title, meta.short_title)
     if response_doc:
         return []
-    base = dict(doc_id=passage.doc_id, file_name=meta.file_name if meta else "",
+    base: dict[str, Any] = dict(doc_id=passage.doc_id, file_name=meta.file_name if meta else "",
                 doc_title=meta.short_title or meta.title if meta else "", paragraph=passage.paragraph,
                 label=passage.label, passage_id=passage.id, actor=passage.actor, article_title=passage.article_title)
     if passage.section_kind == "recommendation":
@@ -228,7 +228,8 @@ def items_text(items: Sequence[RecommendationItem], text_width: int = 70) -> str
              i.response_status or "-", _clip(i.text, text_width)) for i in items]
     headers = ("label", "themes", "groups", "response", "text")
     widths = [min(max(len(str(r[c])) for r in [headers, *rows]), 60) for c in range(4)]
-    line = lambda r: "  ".join([*(_clip(str(v), w).ljust(w) for v, w in zip(r[:4], widths)), r[4]])
+    def line(r):
+        return "  ".join([*(_clip(str(v), w).ljust(w) for v, w in zip(r[:4], widths)), r[4]])
     return "\n".join([line(headers), *map(line, rows), f"{len(items)} recommendations"])
 
 

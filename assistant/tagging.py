@@ -130,9 +130,10 @@ class Tagger:
         titles = list(titles) if titles is not None else [""] * len(texts)
         sims = {kind: self._similarities(kind, texts, vectors) for kind in ("theme", "group")}
         out = []
+        theme_sims, group_sims = sims["theme"], sims["group"]
         for i, (text, title) in enumerate(zip(texts, titles)):
-            out.append(tuple(self._tags(kind, text, title, None if sims[kind] is None else sims[kind][i])
-                             for kind in ("theme", "group")))
+            out.append((self._tags("theme", text, title, None if theme_sims is None else theme_sims[i]),
+                        self._tags("group", text, title, None if group_sims is None else group_sims[i])))
         return out
 
     def _entries(self, kind: str) -> tuple[Entry, ...]:
@@ -159,7 +160,7 @@ class Tagger:
             if why:
                 tags.append(Tag(entry.id, entry.label, why + (f"; similar to description ({sim:.2f})" if close else ""),
                                 KEYWORD_SCORE))
-            elif close:
+            elif close and sim is not None:  # close implies a similarity; said again for the type checker
                 similar.append(Tag(entry.id, entry.label, f"similar to description ({sim:.2f})", round(sim, 4)))
         similar.sort(key=lambda t: -t.score)
         if tags and self.only_without_keywords:

@@ -48,6 +48,7 @@ def _start(store: Path, corpus: Path) -> subprocess.Popen:
 def run_ingest(store: Path, corpus: Path) -> tuple[int, dict, str, float]:
     """One ingestion to the end: (exit code, summary, stderr, seconds after the imports)."""
     proc = _start(store, corpus)
+    assert proc.stdout is not None and proc.stderr is not None  # both are pipes
     assert proc.stdout.readline().strip() == "ingesting", proc.stderr.read()
     started = time.monotonic()
     out, err = proc.communicate(timeout=RUN_TIMEOUT)
@@ -67,6 +68,7 @@ def clean_reference(workdir: Path, corpus: Path) -> tuple[dict, float]:
 def crash_trial(store: Path, corpus: Path, delay: float, reference: dict) -> dict:
     """Kill an ingestion after `delay` seconds, resume it, and compare the store with the reference."""
     proc = _start(store, corpus)
+    assert proc.stdout is not None and proc.stderr is not None  # both are pipes
     assert proc.stdout.readline().strip() == "ingesting", proc.stderr.read()
     time.sleep(delay)
     finished_first = proc.poll() is not None

@@ -70,7 +70,7 @@ def main() -> None:
     assistant = _assistant(args.embedder, args.data_dir)
     items = _questions(args.sets.split(","))
     print(f"{len(items)} questions; preparing ...", flush=True)
-    prepared = {}
+    prepared: dict = {}
     for n, item in enumerate(items, 1):
         prepared[item["uid"]] = _prepare(assistant, item, prepared, items)
         if n % 50 == 0:
@@ -219,12 +219,13 @@ def fit(train: list[dict], prepared: dict, labels: dict, assistant):
     check = _fit_logistic([r["x"] for r in rows], [int(r["right"][default]) for r in rows], C_CHECK)
     for r in rows:
         r["p"] = Model.probability(check.score(r["x"]))
-    best = None
+    best: tuple | None = None
     for combo in rows[0]["right"]:
         for threshold in THRESHOLDS:
             u = sum(UTILITY[_decided(r, combo, threshold)] for r in rows)
             if best is None or u > best[0]:
                 best = (u, combo, threshold)
+    assert best is not None, "no rows to fit the threshold on"
     _, (second, listed), threshold = best
     return Weights(ranker=ranker, answerable=check, threshold=threshold, part_threshold=threshold, second=second,
                    listed=listed)

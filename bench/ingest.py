@@ -28,8 +28,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench._corpus import (QUICK, SAMPLE_CORPUS, HashEmbedder, real_files, replicate_links,  # noqa: E402
-                           replicate_text_files, run_child)
+from bench._corpus import (  # noqa: E402
+    QUICK,
+    SAMPLE_CORPUS,
+    HashEmbedder,
+    real_files,
+    replicate_links,
+    replicate_text_files,
+    run_child,
+)
 from bench._report import SHARED, peak_rss_mb, table, write  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
@@ -124,10 +131,12 @@ def report(encode: dict, real: dict, one: dict, four: dict, noop: dict, scale_em
         [f"no-op re-ingest, {noop['noop_documents']} documents", None, None, None, noop["rss_mb"], noop["noop_s"]],
     ]
     md = table(["run", "passages", "passages/s", "ratio to raw", "peak RSS MB", "no-op re-ingest s"], rows)
-    verdict = lambda ok: "met" if ok else "MISSED"
+    def verdict(ok):
+        return "met" if ok else "MISSED"
     growth = four["rss_mb"] - one["rss_mb"]
     md += (
-        f"\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 (torch, CPU), batch 32; model"
+        "\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 (torch, CPU), batch 32;"
+        " model"
         f" load ({real['load_s']:.1f} s) excluded. Ingest / raw encoder = {ratio:.2f} (target >= {RATIO_TARGET}:"
         f" {verdict(ratio >= RATIO_TARGET)}; ingest also parses the PDFs and writes Chroma and the keyword index)."
         f"\nONNX rows: the same model on ONNX Runtime (HRQA_EMBED_BACKEND=onnx: the same vectors; onnx-int8:"

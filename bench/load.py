@@ -28,7 +28,8 @@ CHAT_API = "/respond"
 
 def ask(client, question: str) -> str:
     """One question through the app; returns the final assistant message (HTML)."""
-    chat, *_ = client.predict(question, [], [], [], [], [], "", "", api_name=CHAT_API)
+    # question, chat, kept conversations (None: a new browser), the six filters
+    chat, *_ = client.predict(question, [], None, [], [], [], [], "", "", api_name=CHAT_API)
     content = chat[-1]["content"] if chat else ""
     if isinstance(content, list):  # gradio 6 messages carry a list of {"type": "text", "text": ...} parts
         content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
@@ -76,7 +77,8 @@ def run_load(url: str, clients: int, per_client: int, timeout: float) -> dict:
     wall = time.monotonic() - started
     hung = sum(t.is_alive() for t in threads)
     ordered = sorted(latencies)
-    pct = lambda p: ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else None
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else None
     return {"clients": clients, "questions_per_client": per_client, "asked": clients * per_client,
             "answered": len(latencies) - sum(1 for e in errors if "bad answer" in e), "errors": errors[:20],
             "n_errors": len(errors), "hung_clients": hung, "wall_seconds": round(wall, 2),

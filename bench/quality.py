@@ -139,7 +139,7 @@ def held_out(embedder_name: str, embedder, folds: int) -> tuple[dict, dict]:
 
     assistant = F._assistant(embedder_name, None)
     items = F._questions(list(F.SETS))
-    prepared = {}
+    prepared: dict = {}
     for item in items:
         prepared[item["uid"]] = F._prepare(assistant, item, prepared, items)
     labels = {it["uid"]: F._labels(prepared[it["uid"]], it) for it in items}

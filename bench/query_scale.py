@@ -188,7 +188,8 @@ class ChromaServer:
     """`chroma run` from the venv on a free loopback port, with its data in a temporary folder."""
 
     def __init__(self, path: Path):
-        self.path, self.port, self.proc = path, _free_port(), None
+        self.path, self.port = path, _free_port()
+        self.proc: subprocess.Popen = None  # type: ignore[assignment]  # started by __enter__
 
     def __enter__(self) -> "ChromaServer":
         chroma = Path(sys.executable).parent / "chroma"
@@ -256,7 +257,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hrqa-bench-scale-"))
     print(f"base corpus: {SHARED / 'corpus-real'}; sizes {SIZES}; work dir {work}", flush=True)
     vectors = run_child(SCRIPT, ["embed", "{}"])["vectors"]
-    rows, data = [], {}
+    rows: list[list] = []
+    data: dict[str, dict] = {}
     for mode in ("embedded", "server"):
         run_mode(mode, work / mode, vectors, rows, data)
     headers = ["mode", "passages", "ask p50 ms", "ask p95 ms", "app RSS MB", "app peak RSS MB", "server RSS MB",

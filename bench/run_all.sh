@@ -15,6 +15,7 @@ run() {
     echo "== bench/$1: $((SECONDS - started)) s"
 }
 
+run startup.py                 # whole-process cold start of hrqa docs / hrqa ask (targets 0.5 s / 2 s; repo only)
 run quality.py                 # hrqa vs the LangChain tutorial recipe on the seed questions (repo only)
 run tags.py                    # recommendation tagging precision/recall on the labelled set (repo only)
 run crash_safety.py --trials 20  # kill -9 at random points, resume, compare with a clean ingest

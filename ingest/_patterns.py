@@ -14,7 +14,8 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = (
     # "site in test mode" banner (Uzbek Latin, Uzbek Cyrillic, English, Russian; the source misspells one).
     re.compile(r"test rejimida ishlamoqda|тест реж\w*да ишламо|running in test mode|работает в тестовом режиме", _I),
     # A row of social-network links glued together ("TelegramTwitterphoneInstagramYouTubeFacebook").
-    re.compile(r"^(?:\s*(?:telegram|twitter|phone|instagram|youtube|facebook|whatsapp|linkedin|vk|ok|email|x)){3,}\s*$", _I),
+    re.compile(r"^(?:\s*(?:telegram|twitter|phone|instagram|youtube|facebook|whatsapp|linkedin|vk|ok|email|x)){3,}"
+               r"\s*$", _I),
     re.compile(r"^\s*call[ -]?cent(?:er|re)\s*:?\s*\d+\s*$", _I),
     re.compile(r"^\s*(?:read more|подробнее|batafsil)\s*(?:»|>|\.\.\.|…)?\s*$", _I),
     re.compile(r"^\s*©\s*copyright\b", _I),
@@ -97,9 +98,10 @@ HEADING_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:\W*[\dIVXA-Z]{1,4}\.?\s+)?(?:conclusions and/or |key |main |our )?recommendations?\b"
                 r"|\brecommendations?\W*$", _I), "recommendation"),
     (re.compile(r"areas? (?:for|of) improvement|challenges|gaps|shortcomings|concerns", _I), "area_for_improvement"),
-    (re.compile(r"^(?:the )?paris principles$|^principles relating to|^(?:international )?standards?$|^benchmarks?$", _I), "standard"),
-    (re.compile(r"summary of the proceedings|presentation by the state|interactive dialogue|composition of the delegation"
-                r"|\bbackground$|methodology", _I), "other"),
+    (re.compile(r"^(?:the )?paris principles$|^principles relating to|^(?:international )?standards?$"
+                r"|^benchmarks?$", _I), "standard"),
+    (re.compile(r"summary of the proceedings|presentation by the state|interactive dialogue"
+                r"|composition of the delegation|\bbackground$|methodology", _I), "other"),
     (re.compile(r"^(?:notes|annex(?:es)?|abbreviations|acronyms|references|bibliography)\b", _I), "other"),
     (re.compile(r"findings?|observations|good practices?|achievements|assessment", _I), "finding"),
 )

@@ -55,7 +55,8 @@ class PlainHeadings:
         ends_block = end >= len(self.lines) or self.lines[end].break_before
         return end if ends_block else i + 1
 
-    def find(self, i: int, headings: dict[int, str], caption: bool, at_boundary: Callable[[int], bool]) -> tuple[int, str, int] | None:
+    def find(self, i: int, headings: dict[int, str], caption: bool,
+             at_boundary: Callable[[int], bool]) -> tuple[int, str, int] | None:
         """(level, title, next index) when line i starts a heading of plain text."""
         line = self.lines[i]
         text = line.text

@@ -91,7 +91,7 @@ def _is_scraper_line(content: str, fields: dict[str, str]) -> bool:
     matches = [_SCRAPER_LINE.match(line) for line in lines]
     if not lines or not all(matches):
         return False
-    for match in matches:
+    for match in filter(None, matches):  # all of them, as checked above
         fields.setdefault(match.group(1).strip().lower(), match.group(2).strip())
     return True
 

@@ -8,8 +8,8 @@ patterns fitted to one document:
   raised digits or asterisks inside body lines;
 - a heading is a short run of lines set in another font than the body text (bold, italic) or a larger one, followed
   by a line in another style (a run of bold lines in one style, such as a bold list of recommendations, is body
-  text); its level is the rank of its font size; it is written as a Markdown heading ("## II. Conclusions") so that every format reaches ingest.structure in
-  the same light Markdown;
+  text); its level is the rank of its font size; it is written as a Markdown heading ("## II. Conclusions") so
+  that every format reaches ingest.structure in the same light Markdown;
 - a paragraph break is a vertical gap clearly larger than the page's line spacing, written as a blank line;
 - the title block of a cover page (page 1, above the first body paragraph) is not text: it gives the title.
 """
@@ -86,7 +86,7 @@ def _shape(text: str) -> str:
 def _mark_furniture(lines: Sequence[Line], heights: dict[int, float], n_pages: int) -> None:
     """Running heads and page numbers: band lines that recur on several pages, or lone numbers and codes there."""
     in_band = [ln for ln in lines if _in_band(ln, heights[ln.page])]
-    pages_of: dict[str, set[int]] = {}
+    pages_of: dict[tuple[str, int], set[int]] = {}
     for line in in_band:  # a running head comes back at the same height; a repeated heading need not
         pages_of.setdefault(_band_key(line), set()).add(line.page)
     needed = min(REPEATS, max(2, n_pages // 2))
@@ -174,13 +174,15 @@ def _mark_headings(lines: Sequence[Line], body: Body, italic: frozenset[int]) ->
         # heading's sentence (a line printed in another font mid-paragraph is no heading).
         prev = lines[i - 1] if i else None
         close = prev is not None and prev.page == run[0].page and prev.bottom - run[0].bottom < 1.6 * prev.height
-        inside = (close and not body.emphasised(prev) and not re.search(r"[.:;!?”\")]$", prev.text)) \
+        inside = (close and prev is not None and not body.emphasised(prev)
+                  and not re.search(r"[.:;!?”\")]$", prev.text)) \
             or (nxt is not None and nxt.text[:1].islower())
         note = re.fullmatch(r"\[[^\]]*\]", text.strip()) is not None  # "[English only]": an editorial note
         # A table's header cells are no headings: a row of cells far apart, or a cell with text beside it.
         table = any(ln.gapped for ln in run) or (nxt is not None and nxt.page == run[-1].page
                                                  and nxt.bottom >= run[-1].bottom)
-        if followed_by_other and short and not inside and not note and not table and not re.search(r"[.;,:]$", strip_marks(text)) \
+        if followed_by_other and short and not inside and not note and not table \
+                and not re.search(r"[.;,:]$", strip_marks(text)) \
                 and not re.match(r"^\d+\.\d+\s", text) and re.search(r"[^\W\d_]{2}", text):
             found.append(run)
         i = j

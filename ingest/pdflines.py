@@ -98,7 +98,8 @@ class Body:
 
     def emphasised(self, line: Line) -> bool:
         """Set off from the body: another font (bold, italic, a heading face) or a larger size."""
-        return line.height >= EMPHASIS * self.height or (line.font != self.font and line.height >= OTHER_FONT * self.height)
+        return line.height >= EMPHASIS * self.height or (line.font != self.font
+                                                          and line.height >= OTHER_FONT * self.height)
 
 
 def lines_of(page: PdfPage) -> list[Line]:

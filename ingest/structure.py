@@ -18,10 +18,9 @@ from dataclasses import dataclass, field, replace
 from ingest import _layout as L
 from ingest import _patterns as P
 from ingest._numbering import Numbering
-from ingest._plainheadings import PlainHeadings
 from ingest._paragraphs import WORDLESS, chapeaus_are_not_recommendations, figures_joined
+from ingest._plainheadings import PlainHeadings
 from ingest.types import Page, Paragraph
-
 
 
 @dataclass
@@ -129,7 +128,8 @@ class _Splitter:
             return i + 1
         lettered = L.LETTERED.match(text)
         new_page = i > 0 and line.page != self.lines[i - 1].page
-        if lettered and (line.break_before or new_page or not (self.open and self.open.takes_items and not self.after_heading)):
+        in_item_list = self.open and self.open.takes_items and not self.after_heading
+        if lettered and (line.break_before or new_page or not in_item_list):
             self._start(f"({lettered.group(1)})", True, line, lettered.group(2))
             return i + 1
         heading = None if self.explicit else self.plain.find(i, self.headings, self.caption, self._at_boundary)
@@ -176,6 +176,7 @@ class _Splitter:
         else:
             self.positional += 1
             self._start(str(self.positional), False, line, body)
+        assert self.open is not None  # _start opened it
         self.open.row, self.open.item = True, first.split(" / ")[0]
         self.open.header = not self.in_table and all(len(c.split()) <= 8 for c in cells)
         self._flush()
@@ -192,6 +193,7 @@ class _Splitter:
         wrapped = L.LIST_NUMBERS.match(nxt.text) if nxt is not None and L.LIST_NUMBERS.match(text) else None
         if wrapped:
             first = L.LIST_NUMBERS.match(text)
+            assert first is not None and nxt is not None  # both matched for `wrapped` to be set
             text = f"{first.group(0).strip()} {wrapped.group(0).strip()} {text[first.end():]}".strip()
             rest = nxt.raw.strip()[wrapped.end():].strip()
             if rest:
@@ -224,10 +226,12 @@ class _Splitter:
             self.numbers.take(int(rec.group(1)), int(rec.group(2)))
             self._start(f"{rec.group(1)}.{rec.group(2)}", True, line, rec.group(3))
         elif item:
+            assert para is not None  # an item comes from a paragraph number
             self._start(item, True, line, para.group(2) or "")
         elif para and self.numbers.accepts(int(para.group(1)), 0, boundary):
             self.numbers.take(int(para.group(1)))
             self._start(para.group(1), True, line, para.group(2) or "")
+            assert self.open is not None  # _start opened it
             self.open.takes_items = True
         else:
             return False
@@ -269,6 +273,7 @@ class _Splitter:
 
     def _continues(self, line: L.Line) -> bool:
         """Whether a plain line belongs to the open paragraph."""
+        assert self.open is not None  # called only while a paragraph is open
         text, parts = line.text, self.open.parts
         if not parts:
             self.open.page = line.page  # "246." alone at a page's foot: the paragraph is where its text is

@@ -19,6 +19,10 @@ SAMPLE_CORPUS = ROOT / "examples" / "corpus"
 SEED_QUESTIONS = ROOT / "examples" / "eval" / "seed_questions.jsonl"
 SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+FIXTURE_PDF = ROOT / "tests" / "fixtures" / "slovenia_wg_report_excerpt.pdf"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 class FakeEmbedder:
@@ -134,3 +138,47 @@ def real_sample_index(tmp_path_factory, real_embedder):
     report = Indexer(index, path, progress=False).ingest([SAMPLE_CORPUS])
     assert report.ok, report.files
     return index
+
+
+# -- the real app in a real browser (tests marked `browser`; one server for the whole session) -----------------
+@pytest.fixture(scope="session")
+def ui_store(tmp_path_factory) -> Path:
+    """The sample corpus and the Slovenia PDF (for the page view) ingested with the real CLI and embedder."""
+    from bench._serve import hrqa, ingest_sample
+
+    path = tmp_path_factory.mktemp("ui-store")
+    ingest_sample(path)
+    done = hrqa("ingest", str(FIXTURE_PDF), "--store", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
+def ui_server(ui_store, tmp_path_factory):
+    """`hrqa serve` on a free port; yields its URL and stops it afterwards."""
+    from bench._serve import serve
+
+    with serve(ui_store, tmp_path_factory.mktemp("serve-log") / "serve.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, ui_server):
+    """A fresh browser session (its own conversations) on the app, with the Chat tab loaded."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(ui_server)
+    page.wait_for_selector("#hrqa-chat")
+    yield page
+    context.close()

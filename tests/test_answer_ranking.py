@@ -9,8 +9,8 @@ from assistant.answer.question import Corpus, analyze
 from assistant.answer.ranking import Model, Weights, is_continuation, rank
 from ingest.errors import ConfigError
 from ingest.types import DocumentMeta, Passage
-from vectorstore.store import DocRecord
 from tests.helpers import hand_weights
+from vectorstore.store import DocRecord
 
 DOC = DocRecord(DocumentMeta(doc_id="d", file_name="d.txt", title="Report", short_title="Report", doc_type="report",
                              date="2025-07-30"), "v1", 9)

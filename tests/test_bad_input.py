@@ -31,11 +31,14 @@ from tests.test_readers import _encrypted, _pdf_with_text
 from vectorstore.indexer import Indexer
 
 ODD_UNICODE = ("Odd Unicode notes\n\n"
-               "The combining text reads e\u0301te\u0301, n\u0303 and a\u0308\u0308\u0308\u0308 Z\u0351\u0352\u0353.\n\n"
-               "The RTL text reads \u0627\u0644\u0623\u0645\u0645 \u0627\u0644\u0645\u062a\u062d\u062f\u0629 \u05e9\u05dc\u05d5\u05dd "
+               "The combining text reads e\u0301te\u0301, n\u0303 and a\u0308\u0308\u0308\u0308 "
+               "Z\u0351\u0352\u0353.\n\n"
+               "The RTL text reads \u0627\u0644\u0623\u0645\u0645 \u0627\u0644\u0645\u062a\u062d\u062f\u0629 "
+               "\u05e9\u05dc\u05d5\u05dd "
                "with \u202eevil\u202c override.\n\n"
                "The zero-width text reads om\u200bbuds\u200cman and \ufeffword\u2060joiner.\n\n"
-               "Escaped surrogates stay text: \\ud800 \\udfff, and emoji \U0001F469\u200d\u2696\ufe0f \U0001F1FA\U0001F1FF.\n\n"
+               "Escaped surrogates stay text: \\ud800 \\udfff, and emoji \U0001F469\u200d\u2696\ufe0f "
+               "\U0001F1FA\U0001F1FF.\n\n"
                "Controls: bell\x07 tab\t vertical\x0b esc\x1b[31m red\x1b[0m csi\x9b2J end.\n\n"
                "The Quagga unicode report recommends ombudsman training in every region.\n")
 

@@ -124,7 +124,8 @@ def test_clean_text_any_text_is_idempotent(text):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["5 1", "246.", "quasi-", "govern-", "ment", "C h a p t e r", "", "  ", " 1 Note",
-                                 "Read more", "22-05-2020 368 dəfə oxunub", "Text.", "x-", "Do'stlaringiz bilan baham:"])))
+                                 "Read more", "22-05-2020 368 dəfə oxunub", "Text.", "x-",
+                                 "Do'stlaringiz bilan baham:"])))
 def test_clean_text_artefact_mixtures_are_idempotent(lines):
     once = clean_text("\n".join(lines))
     assert clean_text(once) == once

@@ -15,10 +15,9 @@ import urllib.request
 
 import pytest
 
-from bench._serve import serve
-
 from assistant.core import Assistant
 from assistant.retrieval import Filters
+from bench._serve import serve
 from tests.conftest import FakeEmbedder, ScriptedChatModel
 from tests.helpers import add_doc, hand_weights
 

@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from tests.conftest import SAMPLE_CORPUS, FakeEmbedder
-from vectorstore.indexer import IngestBusy, Indexer, _FileLock
+from vectorstore.indexer import Indexer, IngestBusy, _FileLock
 
 
 def _ids(index):
@@ -88,7 +88,8 @@ def test_unsupported_file_inside_a_folder_is_skipped_not_failed(tmp_path, make_i
     (docs / "a.txt").write_text("Some text about mahallas.")
     (docs / "image.png").write_bytes(b"\x89PNG")
     report = Indexer(make_index(), tmp_path / "store", progress=False).ingest([docs])
-    assert [(f.status, f.path.rsplit("/", 1)[-1]) for f in report.files] == [("added", "a.txt"), ("skipped", "image.png")]
+    assert [(f.status, f.path.rsplit("/", 1)[-1]) for f in report.files] == [("added", "a.txt"),
+                                                                             ("skipped", "image.png")]
     assert report.ok
 
 
@@ -112,3 +113,21 @@ def test_interrupted_run_marker_triggers_orphan_cleanup(tmp_path, make_index, co
     assert report.orphans_removed == 1
     assert index.store.get(["ghost:v:00000"]) == []
     assert not (store / "ingest.inprogress").exists()
+
+
+def test_indexer_on_progress_reports_each_window_and_force_reindexes(make_index, tmp_path, fake_embedder):
+    from vectorstore.indexer import PROGRESS_WINDOW, Indexer
+
+    doc = tmp_path / "many.txt"
+    doc.write_text("Many\n\n" + "\n\n".join(f"{i}. Paragraph number {i} about prisons." for i in range(1, 151)),
+                   encoding="utf-8")
+    index = make_index(embedder=fake_embedder)
+    seen: list[tuple[str, int, int]] = []
+    report = Indexer(index, tmp_path / "store", progress=False).ingest([doc], on_progress=lambda *a: seen.append(a))
+    total = report.files[0].passages
+    assert total > 2 * PROGRESS_WINDOW
+    assert seen[0] == ("many.txt", 0, total) and seen[-1] == ("many.txt", total, total)
+    assert [d for _, d, _ in seen] == sorted({0, *range(PROGRESS_WINDOW, total, PROGRESS_WINDOW), total})
+    again = Indexer(index, tmp_path / "store", progress=False)
+    assert again.ingest([doc]).files[0].status == "unchanged"
+    assert again.ingest([doc], force=True).files[0].status == "updated"

@@ -57,3 +57,10 @@ def test_make_chat_model_openai_builds_langchain_model():
     model = make_chat_model("openai", model="smol", base_url="http://127.0.0.1:9/v1", timeout=3)
     assert type(model).__name__ == "ChatOpenAI"
     assert model.model_name == "smol"
+
+
+def test_make_chat_model_llamacpp_needs_an_existing_gguf(tmp_path):
+    with pytest.raises(ConfigError, match="HRQA_LLM_MODEL_PATH"):
+        make_chat_model("llamacpp")
+    with pytest.raises(ConfigError, match="is not a file"):
+        make_chat_model("llamacpp", model_path=str(tmp_path / "missing.gguf"))

@@ -15,7 +15,8 @@ from assistant.core import Assistant
 from assistant.llm import make_chat_model
 
 URL = os.environ.get("HRQA_TEST_LLM_URL", "")
-pytestmark = [pytest.mark.llm, pytest.mark.skipif(not URL, reason="set HRQA_TEST_LLM_URL to an OpenAI-compatible server")]
+pytestmark = [pytest.mark.llm,
+              pytest.mark.skipif(not URL, reason="set HRQA_TEST_LLM_URL to an OpenAI-compatible server")]
 QUESTIONS = [
     "Which recommendations concern mahallas?",
     "How many appeals did the Uzbek Ombudsman receive in the first half of 2025?",
@@ -69,3 +70,4 @@ def test_unreachable_llm_falls_back_cleanly(sample_index):
     answer = Assistant(sample_index, chat_model=dead, llm_timeout=5).ask(QUESTIONS[0])
     assert answer.backend == "extractive"
     assert any("LLM error" in w for w in answer.warnings), answer.warnings
+

@@ -108,7 +108,8 @@ UN_CLEAN = "Human Rights Council\nFifty-ninth session\n140.18 Adopt measures (Al
 
 def test_infer_meta_un_report_uses_cover_title_own_symbol_kind_and_distr_date():
     hints = {"title": "Report of the Working Group on the Universal Periodic Review: Slovenia",
-             "cover": "United Nations A/HRC/59/15\nGeneral Assembly Distr.: General\n24 March 2025\nFifty-ninth session"}
+             "cover": "United Nations A/HRC/59/15\nGeneral Assembly Distr.: General\n24 March 2025\n"
+                      "Fifty-ninth session"}
     meta = infer_meta("wg.pdf", UN_CLEAN, "h", "pdf", raw_text=UN_RAW, hints=hints)
     assert (meta.short_title, meta.doc_type, meta.date, meta.date_kind, meta.countries) == (
         "UPR Working Group report A/HRC/59/15", "report", "2025-03-24", "issued", ("Slovenia", "Algeria"))

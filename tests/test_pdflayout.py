@@ -142,7 +142,8 @@ def test_layout_table_header_cells_are_no_headings():
 
 
 def test_layout_un_cover_gives_the_title_with_the_state_and_keeps_it_out_of_the_text():
-    cover = [("United Nations A/HRC/59/15", 120, 780, 12, BODY), ("General Assembly Distr.: General", 120, 760, 18, BOLD),
+    cover = [("United Nations A/HRC/59/15", 120, 780, 12, BODY),
+             ("General Assembly Distr.: General", 120, 760, 18, BOLD),
              ("24 March 2025", 390, 750, 9, BODY), ("Human Rights Council", 57, 620, 11, BOLD),
              ("Report of the Working Group on the Universal Periodic", 113, 540, 13, BOLD),
              ("Review*", 113, 525, 13, BOLD), ("Slovenia", 113, 492, 13, BOLD),

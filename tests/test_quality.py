@@ -13,7 +13,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def result(real_sample_index):
     assistant = Assistant(real_sample_index)
-    return evaluate(load_questions(SEED_QUESTIONS), lambda q, history: assistant.ask(q["question"], history=history, k=5).to_dict(), 5)
+    return evaluate(load_questions(SEED_QUESTIONS),
+                    lambda q, history: assistant.ask(q["question"], history=history, k=5).to_dict(), 5)
 
 
 def test_quality_seed_questions_meet_the_grounding_targets(result):

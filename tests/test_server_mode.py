@@ -18,11 +18,11 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.retrieval import HybridRetriever
+from ingest.ids import doc_id_for
 from tests.conftest import ROOT, SAMPLE_CORPUS, FakeEmbedder
 from vectorstore.backup import backup, restore
 from vectorstore.client import make_chroma_client
 from vectorstore.index import Index
-from ingest.ids import doc_id_for
 from vectorstore.indexer import Indexer
 
 URL = os.environ.get("HRQA_TEST_CHROMA_URL", "")
@@ -102,7 +102,7 @@ def test_server_two_processes_see_each_others_ingest_and_delete(tmp_path, prefix
     reader.refresh()
     found = reader.keyword.search(MARKER, 5)
     assert found and all(pid.startswith(MARKER_DOC) for pid, _ in found)
-    hits = HybridRetriever(reader, k=3).retrieve(f"{MARKER} programme mediators")
+    hits = HybridRetriever(reader).candidates_for(f"{MARKER} programme mediators", pool=3)
     assert hits[0].passage.doc_id == MARKER_DOC
 
     assert writer.delete_document(MARKER_DOC)
@@ -110,7 +110,7 @@ def test_server_two_processes_see_each_others_ingest_and_delete(tmp_path, prefix
     assert reader.keyword.search(MARKER, 5) == []
     vector = reader.embedder.embed_query(f"{MARKER} programme mediators")
     assert reader.store.query(vector, 5, live=reader.live) == []
-    assert HybridRetriever(reader, k=3).retrieve(f"{MARKER} programme mediators") == []
+    assert HybridRetriever(reader).candidates_for(f"{MARKER} programme mediators", pool=3) == []
 
 
 def test_server_reader_waits_for_sync_interval_then_catches_up(tmp_path, prefix):

@@ -232,7 +232,8 @@ def test_split_paragraphs_newsletter_numbers_restart_per_article_and_lists_join_
     assert hub[2].text.split("\n") == [
         "In turn, the Eurasia Foundation leadership voiced the idea of creating a regional hub of social "
         "entrepreneurship in Uzbekistan, focused on:",
-        "• improvement of the legislation of the Central Asian countries on the development of social entrepreneurship;",
+        "• improvement of the legislation of the Central Asian countries on the development of social "
+        "entrepreneurship;",
         "• allocation of small grants for low-income families and persons with disabilities;",
         "• social entrepreneurship training in Tashkent for more than 2,000 young people from Central Asian countries.",
     ]

@@ -3,7 +3,8 @@ from assistant.translate import looks_foreign, to_english_query
 
 def test_russian_question_becomes_english_terms():
     assert to_english_query("Какие рекомендации касаются махаллей?") == "which recommendations concern mahallas"
-    assert to_english_query("Сколько обращений получил омбудсмен в 2025 году?") == "how many appeals received Ombudsman 2025"
+    assert to_english_query("Сколько обращений получил омбудсмен в 2025 году?") == \
+        "how many appeals received Ombudsman 2025"
 
 
 def test_uzbek_and_azerbaijani_latin_questions_are_recognised():

@@ -2,7 +2,9 @@
 
 Skipped unless HRQA_TEST_BROWSER=1 (CI sets it). Needs /usr/bin/chromium (Debian package `chromium`).
 Run: HRQA_TEST_BROWSER=1 python -m pytest tests/test_ui_browser.py -q -m browser
-Screenshots go to tests/artifacts/screenshots/; HRQA_UPDATE_SCREENSHOTS=1 also refreshes docs/screenshot-chat.png.
+Screenshots go to tests/artifacts/screenshots/; HRQA_UPDATE_SCREENSHOTS=1 also refreshes the README's docs/*.png.
+The page view, kept conversations, upload progress and phone layout: test_ui_browser_more.py; both share one
+server (the `ui_server`, `browser` and `page` fixtures in conftest.py).
 """
 from __future__ import annotations
 
@@ -12,14 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bench._serve import ingest_sample, serve
-
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "examples" / "corpus"
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 LABEL_251 = "Ombudsman assessment, ch. 7, ¶251 (Recommendation)"
 ANSWER_TIMEOUT_MS = 90_000  # the first question loads nothing (serve warms the embedder), later ones take ~1 s
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
@@ -28,43 +25,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(os.environ.get("HRQA_TEST_BROWSER") != "1", reason="set HRQA_TEST_BROWSER=1 to run"),
 ]
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    """The sample corpus ingested with the real CLI and the real embedder."""
-    path = tmp_path_factory.mktemp("ui-store")
-    ingest_sample(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(store, tmp_path_factory):
-    """`hrqa serve` on a free port; yields its URL and stops it afterwards."""
-    with serve(store, tmp_path_factory.mktemp("serve-log") / "serve.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh session (own conversation) on the app, with the Chat tab loaded."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(server)
-    page.wait_for_selector("#hrqa-chat")
-    yield page
-    context.close()
 
 
 def _ask(page, question: str):
@@ -78,10 +38,14 @@ def _ask(page, question: str):
     return done.nth(before)
 
 
-def _shot(page, name: str) -> Path:
+def _shot(page, name: str, readme: str = "", full_page: bool = True) -> Path:
+    """A screenshot in tests/artifacts; with HRQA_UPDATE_SCREENSHOTS=1 also docs/<readme>.png for the README."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
+    if readme and os.environ.get("HRQA_UPDATE_SCREENSHOTS") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(path, ROOT / "docs" / f"{readme}.png")
     return path
 
 
@@ -107,13 +71,10 @@ def test_ui_chat_mahallas_cites_251_and_panel_shows_paragraph(page):
     assert "Chapter 7: Stakeholder engagement and partnership" in panel.inner_text()
     assert "type: assessment" in panel.inner_text()
     assert panel.locator(".hrqa-para").count() >= 2  # the cited paragraph with its neighbours
-    path = _shot(page, "chat-answer-panel")
-    if os.environ.get("HRQA_UPDATE_SCREENSHOTS") == "1":
-        (ROOT / "docs").mkdir(exist_ok=True)
-        shutil.copyfile(path, ROOT / "docs" / "screenshot-chat.png")
+    _shot(page, "chat-answer-panel")
 
 
-def test_ui_chat_source_link_opens_panel_followup_answers_and_export_has_label(page):
+def test_ui_chat_source_link_opens_panel_followup_answers_and_handout_has_the_chain(page):
     first = _ask(page, "Which recommendations concern mahallas?")
     first.locator("a.hrqa-source").first.click()
     page.locator("#hrqa-panel .hrqa-current").wait_for()
@@ -123,12 +84,26 @@ def test_ui_chat_source_link_opens_panel_followup_answers_and_export_has_label(p
     assert "domestic violence" in followup.inner_text()
     assert followup.locator("a.hrqa-cite").count() >= 1
 
+    page.wait_for_timeout(500)  # the handout files are written after the answer
     with page.expect_download(timeout=30_000) as download:
         page.locator("#hrqa-export-chat").click()
+    assert download.value.suggested_filename.startswith("hrqa-which-recommendations-concern-mahallas-20")
     exported = Path(download.value.path()).read_text(encoding="utf-8")
-    assert f"**{LABEL_251}**" in exported
-    assert "> Closer cooperation with local self-organized groups" in exported
-    assert exported.count("### Q:") == 2
+    assert f"**[1] {LABEL_251}**" in exported
+    # both answers quote ¶251; the sources list cites it once and does not quote it a third time
+    assert exported.count("Closer cooperation with local self-organized groups") == 2
+    assert "> Closer cooperation" not in exported and exported.count(f"[1] {LABEL_251}") == 1
+    assert "## 1. Which recommendations concern mahallas?" in exported
+    assert "## 2. which of them concern domestic violence?" in exported
+    assert "*Follow-up to: “Which recommendations concern mahallas?”" in exported
+
+    with page.expect_download(timeout=30_000) as download:
+        page.locator("#hrqa-export-chat-docx").click()
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(download.value.path()).paragraphs]
+    assert "2. which of them concern domestic violence?" in paragraphs
+    assert download.value.suggested_filename.endswith(".docx")
 
     page.locator("#hrqa-new-chat").click()
     page.wait_for_function("document.querySelectorAll('#hrqa-chat .hrqa-done').length === 0")
@@ -166,13 +141,9 @@ def test_ui_upload_txt_is_listed_and_found_by_question(page, tmp_path):
     result = _upload(page, [doc, broken])
     assert "added    zebrafish-monitoring.txt: 1 passages" in result
     assert "failed   broken.pdf: not a readable PDF" in result  # the error is named per file
+    assert "(the upload was removed)" in result
     page.locator("#hrqa-docs-table").get_by_text("zebrafish-monitoring.txt", exact=True).wait_for()
     _shot(page, "documents")
-
-    wrong_type = tmp_path / "notes.csv"
-    wrong_type.write_text("a,b\n", encoding="utf-8")
-    page.locator("#hrqa-upload input[type=file]").set_input_files(str(wrong_type))
-    page.get_by_text("Invalid file type: notes.csv").wait_for()
 
     page.get_by_role("tab", name="Chat").click()
     answer = _ask(page, "How many cells without ventilation were found in the Zebrafish detention centre?")
@@ -180,15 +151,35 @@ def test_ui_upload_txt_is_listed_and_found_by_question(page, tmp_path):
     assert "zebrafish-monitoring.txt" in answer.locator(".hrqa-sources").inner_text()
 
     page.get_by_role("tab", name="Documents").click()
-    page.locator("#hrqa-delete-choice input").click()
-    page.get_by_role("option", name="zebrafish-monitoring.txt", exact=True).click()
+    _choose_document(page, "zebrafish-monitoring.txt")
     page.locator("#hrqa-delete").click()
+    question = page.locator("#hrqa-delete-question")
+    question.get_by_text("Its 1 passages leave the index and the uploaded copy of the file").wait_for()
+    assert "zebrafish-monitoring.txt" in question.inner_text()
+    _shot(page, "documents-delete-asks", readme="screenshot-documents", full_page=False)
+    page.locator("#hrqa-delete-no").click()  # cancelled: nothing goes
+    page.locator("#hrqa-delete-yes").wait_for(state="hidden")
+    assert page.locator("#hrqa-docs-table").get_by_text("zebrafish-monitoring.txt", exact=True).is_visible()
+    page.locator("#hrqa-delete").click()
+    page.locator("#hrqa-delete-yes").click()
     page.wait_for_function("document.querySelector('#hrqa-upload-result textarea').value"
                            ".startsWith('deleted  zebrafish-monitoring.txt')")
     page.locator("#hrqa-docs-table").get_by_text("zebrafish-monitoring.txt", exact=True).wait_for(state="detached")
     page.get_by_role("tab", name="Chat").click()
     again = _ask(page, "How many cells without ventilation were found in the Zebrafish detention centre?")
     assert "zebrafish-monitoring.txt" not in again.inner_text()
+
+    page.get_by_role("tab", name="Documents").click()
+    wrong_type = tmp_path / "notes.csv"
+    wrong_type.write_text("a,b\n", encoding="utf-8")
+    page.locator("#hrqa-upload input[type=file]").set_input_files(str(wrong_type))
+    page.get_by_text("Invalid file type: notes.csv").wait_for()
+
+
+def _choose_document(page, name: str) -> None:
+    page.locator("#hrqa-doc-choice input").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    page.locator("#hrqa-doc-summary").get_by_text(name).wait_for()
 
 
 def test_ui_document_with_script_is_shown_as_text_and_runs_nothing(page, tmp_path):
@@ -226,4 +217,4 @@ def test_recommendations_tab_in_the_app_lists_251_and_opens_it(page):
     cell.click()
     page.locator("blockquote").filter(has_text="Closer cooperation with local self-organized groups").first.wait_for(
         timeout=30_000)
-    _shot(page, "recommendations-in-app")
+    _shot(page, "recommendations-in-app", readme="screenshot-recommendations", full_page=False)

@@ -14,8 +14,6 @@ from tests.conftest import ARTIFACTS
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(os.environ.get("HRQA_TEST_BROWSER") != "1", reason="set HRQA_TEST_BROWSER=1")]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                 "--disable-sync", "--disable-component-update"]
 THEME = "Local self-government and mahallas"
 
 
@@ -43,33 +41,32 @@ def app_url(sample_index):
         demo.close()
 
 
-def test_recommendations_tab_filter_open_row_download_csv(app_url, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def test_recommendations_tab_filter_open_row_download_csv(app_url, browser, tmp_path):
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-        page.goto(app_url)
-        expect(page.get_by_text("3 recommendations")).to_be_visible(timeout=30_000)
+    # one Playwright per session: the shared `browser` fixture (conftest.py)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    page.goto(app_url)
+    expect(page.get_by_text("3 recommendations")).to_be_visible(timeout=30_000)
 
-        page.get_by_label("Theme").click()
-        page.get_by_role("option", name=THEME).click()
-        expect(page.get_by_text("1 recommendations")).to_be_visible(timeout=15_000)
-        cell = page.get_by_role("gridcell").filter(has_text="¶251").first
-        expect(cell).to_be_visible()
+    page.get_by_label("Theme").click()
+    page.get_by_role("option", name=THEME).click()
+    expect(page.get_by_text("1 recommendations")).to_be_visible(timeout=15_000)
+    cell = page.get_by_role("gridcell").filter(has_text="¶251").first
+    expect(cell).to_be_visible()
 
-        cell.click()
-        details = page.locator("blockquote").filter(has_text="mahallas")
-        expect(details).to_be_visible(timeout=15_000)
-        expect(page.get_by_text("keyword: 'mahallas'").first).to_be_visible()
+    cell.click()
+    details = page.locator("blockquote").filter(has_text="mahallas")
+    expect(details).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("keyword: 'mahallas'").first).to_be_visible()
 
-        with page.expect_download() as download_info:
-            page.get_by_text("Download CSV").click()
-        path = tmp_path / "recommendations.csv"
-        download_info.value.save_as(path)
-        assert "¶251" in path.read_text(encoding="utf-8")
+    with page.expect_download() as download_info:
+        page.get_by_text("Download CSV").click()
+    path = tmp_path / "recommendations.csv"
+    download_info.value.save_as(path)
+    assert "¶251" in path.read_text(encoding="utf-8")
 
-        shots = ARTIFACTS / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / "recommendations.png"), full_page=True)
-        browser.close()
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "recommendations.png"), full_page=True)
+    page.close()

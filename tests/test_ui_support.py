@@ -4,7 +4,7 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from assistant.web.support import history_of, load_logins, source_view, stage_uploads, write_export
+from assistant.web.support import browser_secret, history_of, load_logins, source_view, stage_uploads, write_handout
 from ingest.errors import ConfigError
 
 
@@ -41,9 +41,19 @@ def test_ui_support_load_logins_missing_file_names_it(tmp_path):
         load_logins(Settings(auth_file=str(tmp_path / "nope")))
 
 
-def test_ui_support_write_export_writes_markdown_file():
-    path = Path(write_export("# hello\n", "hrqa-answer"))
-    assert path.name == "hrqa-answer.md" and path.read_text(encoding="utf-8") == "# hello\n"
+def test_ui_support_write_handout_writes_md_and_docx_named_after_the_question():
+    answers = [Answer(question="Which appeals came in 2025?", text="Many [1].")]
+    md, docx = Path(write_handout(answers, "md")), Path(write_handout(answers, "docx"))
+    assert md.name.startswith("hrqa-which-appeals-came-in-2025-") and md.suffix == ".md"
+    assert md.read_text(encoding="utf-8").startswith("# Which appeals came in 2025?")
+    assert docx.suffix == ".docx" and docx.read_bytes()[:2] == b"PK"
+    assert write_handout([], "md") is None
+
+
+def test_ui_support_browser_secret_is_kept_across_restarts(tmp_path):
+    first = browser_secret(tmp_path / "data")
+    assert len(first) == 64 and browser_secret(tmp_path / "data") == first
+    assert (tmp_path / "data" / "browser-state.key").stat().st_mode & 0o077 == 0  # not readable by others
 
 
 def test_ui_support_history_of_pairs_questions_and_answers():

@@ -6,9 +6,20 @@ import pytest
 
 from assistant.retrieval import Filters, Retrieved
 from assistant.types import Answer, Citation
-from assistant.web.views import (allowed_extensions, answer_message, filters_from_ui, filters_summary, highlight,
-                                parse_auth, parse_cite_value, passage_panel, safe_upload_name, sources_html,
-                                streaming_message, upload_problem)
+from assistant.web.panel import PageImage, highlight, passage_panel
+from assistant.web.views import (
+    allowed_extensions,
+    answer_message,
+    filters_from_ui,
+    filters_summary,
+    parse_auth,
+    parse_cite_value,
+    safe_upload_name,
+    sources_html,
+    startup_line,
+    streaming_message,
+    upload_problem,
+)
 from ingest.errors import ConfigError
 from ingest.types import DocumentMeta, Passage
 from vectorstore.store import DocRecord
@@ -89,6 +100,31 @@ def test_ui_views_passage_panel_shows_document_facts_neighbours_and_escapes():
     assert "Doc, ¶251 (Recommendation) · page 3 · section: recommendation" in html
     assert "<mark>Evil &lt;script&gt;" in html and "Before." in html
     assert html.count("hrqa-current") == 1
+    assert "hrqa-page" not in html  # no page images given: the text alone
+
+
+def test_ui_views_passage_panel_boxes_the_passage_on_its_page_beside_the_text():
+    target = _passage(page=12, label="Doc, ¶251, p. 12")
+    page = PageImage(12, "data:image/png;base64,AAAA", ((0.1, 0.2, 0.5, 0.01), (0.1, 0.215, 0.3, 0.01)))
+    html = passage_panel(target, [target], None, pages=[page])
+    assert '<div class="hrqa-split"><div class="hrqa-pages"><figure class="hrqa-page" data-page="12">' in html
+    assert '<div class="hrqa-hl" style="left:10.00%;top:20.00%;width:50.00%;height:1.00%"></div>' in html
+    assert html.count('class="hrqa-hl"') == 2 and '<div class="hrqa-context">' in html
+    assert "Doc, ¶251, p. 12 · section" in html  # the page is said once
+
+
+def test_ui_views_sources_say_the_page_once_when_the_label_has_it():
+    answer = _answer(label="Doc, ¶251 (Recommendation), p. 4")
+    assert "(Recommendation), p. 4</a> — doc.txt · " in sources_html(answer)
+
+
+def test_ui_views_startup_line_says_where_what_and_login():
+    meta = DocumentMeta("d-1", "doc.txt", "T", "T", "report")
+    line = startup_line("http://127.0.0.1:7860/", [DocRecord(meta, "v", 12), DocRecord(meta, "w", 3)], False,
+                        "offline extractive")
+    assert line == ("hrqa: chat at http://127.0.0.1:7860/ · 2 documents, 15 passages · login off (set HRQA_AUTH to "
+                    "require one) · answers: offline extractive · Ctrl+C stops")
+    assert "· login on ·" in startup_line("u", [], True, "x")
 
 
 def test_ui_views_parse_cite_value_drops_click_time():

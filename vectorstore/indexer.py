@@ -21,8 +21,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from ingest.errors import HrqaError, IngestError
 from ingest.ids import doc_id_for
-from ingest.pipeline import parse
-from ingest.pipeline import PARSER_VERSION
+from ingest.pipeline import PARSER_VERSION, parse
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
 from ingest.readers import content_hash as file_hash
 from ingest.types import ParsedDocument
@@ -30,6 +29,10 @@ from vectorstore.embeddings import embed_in_batches
 from vectorstore.index import Index
 from vectorstore.store import DocRecord, version_of
 from vectorstore.text import embedding_text
+
+# Texts per embedding call when someone watches progress: a 26-page report (~400 passages) moves the bar about
+# six times, and the length-sorting that larger windows buy (vectorstore.embeddings) is mostly kept.
+PROGRESS_WINDOW = 64
 
 # Bump when what is embedded or stored for a passage changes (not the parser: that is PARSER_VERSION).
 INDEX_FORMAT = "3"
@@ -112,7 +115,8 @@ class Indexer:
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False,
                overrides: Mapping[str, Mapping[str, str]] | None = None,
-               on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+               on_file: Callable[[FileResult], None] | None = None,
+               on_progress: Callable[[str, int, int], None] | None = None, force: bool = False) -> IngestReport:
         """Ingest files and folders; never lets one bad file cost another.
 
         Args:
@@ -120,6 +124,9 @@ class Indexer:
             prune: remove indexed documents whose file is no longer among the given paths.
             overrides: file name -> metadata overrides (title, doc_type, date, countries).
             on_file: called after each file (progress in the UI).
+            on_progress: called with (file name, passages embedded, passages in the file) once a file is parsed
+                and after each embedding window of PROGRESS_WINDOW texts (the UI's progress bar).
+            force: re-read and re-embed files even when unchanged (re-index after a parser change).
 
         Raises:
             IngestBusy: another ingestion is running on this data directory.
@@ -136,7 +143,7 @@ class Indexer:
             manifest = self.index.refresh(force=True)
             seen: set[str] = set()
             for path, explicit in iter_files(paths):
-                result = self._one(path, explicit, manifest, (overrides or {}).get(path.name))
+                result = self._one(path, explicit, manifest, (overrides or {}).get(path.name), force, on_progress)
                 seen.add(result.doc_id)
                 report.files.append(result)
                 if on_file:
@@ -150,20 +157,22 @@ class Indexer:
         return report
 
     def _one(self, path: Path, explicit: bool, manifest: dict[str, DocRecord],
-             overrides: Mapping[str, str] | None) -> FileResult:
+             overrides: Mapping[str, str] | None, force: bool = False,
+             on_progress: Callable[[str, int, int], None] | None = None) -> FileResult:
         started = time.monotonic()
         doc_id = doc_id_for(path.name)
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
             status = "failed" if explicit else "skipped"
-            reason = f"unsupported file type '{path.suffix or path.name}'; supported: {', '.join(sorted(SUPPORTED_EXTENSIONS))}"
+            supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+            reason = f"unsupported file type '{path.suffix or path.name}'; supported: {supported}"
             return FileResult(str(path), status, "", reason=reason)
         try:
             content_hash = _version_hash(file_hash(path), overrides, self.max_chars)
             old = manifest.get(doc_id)
-            if old is not None and old.version == version_of(content_hash):
+            if old is not None and old.version == version_of(content_hash) and not force:
                 return FileResult(str(path), "unchanged", doc_id, old.n_passages, seconds=time.monotonic() - started)
             parsed = parse(read_file(path), content_hash, overrides=overrides, max_chars=self.max_chars)
-            self._write(parsed, path, content_hash)
+            self._write(parsed, path, content_hash, on_progress)
         except IngestError as exc:
             return FileResult(str(path), "failed", doc_id, reason=exc.reason)
         except Exception as exc:  # a parser bug must cost only this file, and be reported, not hidden
@@ -172,10 +181,11 @@ class Indexer:
         status = "updated" if old is not None else "added"
         return FileResult(str(path), status, doc_id, len(parsed.passages), seconds=time.monotonic() - started)
 
-    def _write(self, parsed: ParsedDocument, path: Path, content_hash: str) -> None:
+    def _write(self, parsed: ParsedDocument, path: Path, content_hash: str,
+               on_progress: Callable[[str, int, int], None] | None = None) -> None:
         version = version_of(content_hash)
         texts = [embedding_text(p) for p in parsed.passages]
-        vectors = self._embed(texts, path.name)
+        vectors = self._embed(texts, path.name, on_progress)
         store = self.index.store
         store.add_passages(parsed.passages, vectors, version, parsed.meta)
         store.commit_document(DocRecord(parsed.meta, version, len(parsed.passages), str(path.resolve()),
@@ -183,7 +193,18 @@ class Indexer:
         store.delete_stale_passages(parsed.meta.doc_id, version)
         self.index.keyword.replace_document(parsed.meta.doc_id, version, parsed.passages)
 
-    def _embed(self, texts: list[str], name: str) -> list[list[float]]:
+    def _embed(self, texts: list[str], name: str,
+               report: Callable[[str, int, int], None] | None = None) -> list[list[float]]:
+        if report is not None:
+            done = [0]
+            report(name, 0, len(texts))
+
+            def step(n: int) -> None:
+                done[0] += n
+                report(name, done[0], len(texts))
+
+            return embed_in_batches(self.index.embedder, texts, self.batch_size, on_window=step,
+                                    window=PROGRESS_WINDOW)
         if not self.progress:
             return embed_in_batches(self.index.embedder, texts, self.batch_size)
         from tqdm import tqdm

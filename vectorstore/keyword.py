@@ -14,7 +14,7 @@ import logging
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ingest.types import Passage
 from vectorstore.terms import STOPWORDS, content_stems, stems, tokens
@@ -85,7 +85,8 @@ class KeywordIndex:
                 for p in passages]
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
 
     def remove_document(self, doc_id: str) -> None:
@@ -93,7 +94,7 @@ class KeywordIndex:
             self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
             self._conn.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
 
-    def sync(self, live: dict[str, str], fetch: "callable") -> int:
+    def sync(self, live: dict[str, str], fetch: Callable[[str, str], Sequence[Passage]]) -> int:
         """Make the index hold exactly the live (doc_id -> version) documents.
 
         Args:

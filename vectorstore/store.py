@@ -106,7 +106,7 @@ class PassageStore:
         """Delete passages whose (doc_id, version) is not in the manifest; returns how many."""
         live = {doc_id: rec.version for doc_id, rec in self.manifest().items()}
         orphan_ids = [pid for pid, meta in self._iter_passage_meta()
-                      if live.get(meta.get("doc_id")) != meta.get("version")]
+                      if live.get(str(meta.get("doc_id"))) != meta.get("version")]
         for start in range(0, len(orphan_ids), _WRITE_BATCH):
             self._passages.delete(ids=orphan_ids[start : start + _WRITE_BATCH])
         return len(orphan_ids)

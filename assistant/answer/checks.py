@@ -71,7 +71,8 @@ def features(q: Question, ranked: Sequence[Scored]) -> dict[str, float]:
 
 NAMES = ("p1", "p2", "cov1", "cov_sentence1", "focus1", "dense1", "entity_missing1", "max_cov", "unknown_share",
          "unknown_focus", "year_missing", "type_missing", "count_missing", "doc_ref_missing", "n_stems", "p_any3",
-         "margin", "rrf1", "type_focus1", "phrase1", "doc_share1", "prev_doc1", "numeric", "listing", "comparison", "followup",
+         "margin", "rrf1", "type_focus1", "phrase1", "doc_share1", "prev_doc1", "numeric", "listing", "comparison",
+         "followup",
          "foreign", "parts")
 
 

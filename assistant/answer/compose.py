@@ -4,7 +4,8 @@ It never writes a claim of its own: the only words not taken from a cited passag
 that answer this:", "The documents do not say: ...") and the citation labels. Each cited passage is quoted by the
 sentence that answers (the one holding the asked-for figure, date, name, reason or share and most of the
 question's words), with the list a colon opens; a direct answer cites the best passage, and up to MAX_DIRECT
-when the next ones are likely enough too (the fitted `second` threshold); a list cites every passage likely enough; a comparison, the best passage of each document.
+when the next ones are likely enough too (the fitted `second` threshold); a list cites every passage likely
+enough; a comparison, the best passage of each document.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def compose(q: Question, ranked: Sequence, weights: Weights) -> Draft:
         if len(listed) > 1:
             return _lines(q, listed, "Passages that answer this:")
     first = ranked[0]
-    chosen = [first, *[r for r in ranked[1:MAX_DIRECT] if r.score >= weights.second and r.passage.id != first.passage.id]]
+    chosen = [first, *[r for r in ranked[1:MAX_DIRECT]
+                        if r.score >= weights.second and r.passage.id != first.passage.id]]
     parts, citations = [], []
     for marker, item in enumerate(chosen, 1):
         quote = quote_of(q, item)
@@ -78,7 +80,8 @@ def quote_of(q: Question, item, limit: int = 2) -> str:
 
 
 def _one_per_document(ranked: Sequence, least: float, most: int) -> list:
-    out, seen = [], set()
+    out: list = []
+    seen: set[str] = set()
     for item in ranked:
         if item.passage.doc_id in seen or (out and item.score < least):
             continue
@@ -102,7 +105,8 @@ def _lines(q: Question, items: Sequence, lead: str, by_document: bool = False) -
 def partial(answered: Sequence[tuple[str, Draft]], missing: Sequence[str]) -> Draft:
     """One answer from the parts of a question: each answered part's text (markers renumbered), then the parts
     the documents do not cover, named plainly."""
-    texts, citations = [], []
+    texts: list[str] = []
+    citations: list[Citation] = []
     for _, draft in answered:
         text = draft.text
         for citation in draft.citations:

@@ -14,6 +14,8 @@ from functools import cached_property
 
 from assistant.answer.question import Question
 from ingest.chunk import sentences
+from ingest.types import Passage
+from vectorstore.store import DocRecord
 from vectorstore.terms import content_stems, stem_set
 from vectorstore.text import context_of
 
@@ -52,8 +54,8 @@ TYPE_PATTERNS: Mapping[str, re.Pattern[str]] = {
 class View:
     """What the features read of one candidate: its passage, document, scores from retrieval, and stems."""
 
-    passage: object  # ingest.types.Passage
-    doc: object | None  # vectorstore.store.DocRecord
+    passage: Passage
+    doc: DocRecord | None
     rrf: float = 0.0
     dense: float = 0.0
     bm25: float = 0.0
@@ -268,7 +270,8 @@ FEATURES: Mapping[str, Callable[[Question, View, Pool], float]] = {
     "cov_text": f_cov_text, "cov_sentence": f_cov_sentence, "focus": f_focus, "entity_missing": f_entity_missing,
     "year": f_year, "doc_ref": f_doc_ref, "answer_type": f_answer_type, "count": f_count, "kind": f_kind,
     "prev_cited": f_prev_cited, "length": f_length, "dense_first": f_dense_first, "keyword_first": f_keyword_first,
-    "doc_share": f_doc_share, "phrase": f_phrase, "prev_doc": f_prev_doc, "type_focus": f_type_focus, "article_lead": f_article_lead,
+    "doc_share": f_doc_share, "phrase": f_phrase, "prev_doc": f_prev_doc, "type_focus": f_type_focus,
+    "article_lead": f_article_lead,
 }
 # Features relative to the best candidate's value of a base feature (a long question is covered less by every
 # passage; what matters is how this passage compares).

@@ -1,11 +1,11 @@
 """Follow-up questions made standalone, from the turn before.
 
 "And in 2024?" after "How many appeals did the Ombudsman receive in 2025?" becomes "How many appeals did the
-Ombudsman receive in 2024?"; "And who else attended?" after "What did Feruza Eshmatova speak about in Baku?"
-is searched as "Who else attended?" with the words of the one before ("Feruza Eshmatova speak Baku") as context, so
-that retrieval finds the same event; the ranker weighs the context words less than the question's own. A "who else" / "what other"
-follow-up also carries the passages the answer before cited, which the ranker then gives a feature for
-(assistant.answer.features): something new is wanted; any follow-up prefers the documents that answer cited.
+Ombudsman receive in 2024?"; "And who else attended?" after "What did Feruza Eshmatova speak about in Baku?" is
+searched as "Who else attended?" with the words of the one before ("Feruza Eshmatova speak Baku") as context, so
+that retrieval finds the same event; the ranker weighs the context words less than the question's own. A "who else"
+/ "what other" follow-up also carries the passages the answer before cited, which the ranker then gives a feature
+for (assistant.answer.features): something new is wanted; any follow-up prefers the documents that answer cited.
 """
 from __future__ import annotations
 
@@ -71,9 +71,9 @@ def standalone(question: str, history: Sequence | None) -> Standalone:
     if not previous or not is_followup(question):
         return Standalone(question)
     rest = _FOLLOWUP_START.sub("", question).strip().rstrip("?").strip()
-    new_years = _YEAR.findall(question)
-    if new_years and _YEAR.search(previous) and len(rest.split()) <= 3:  # "and in 2024?": the same, another year
-        return Standalone(_YEAR.sub(_YEAR.search(question).group(0), previous, count=1), "", cited, True)
+    new_year = _YEAR.search(question)
+    if new_year and _YEAR.search(previous) and len(rest.split()) <= 3:  # "and in 2024?": the same, another year
+        return Standalone(_YEAR.sub(new_year.group(0), previous, count=1), "", cited, True)
     about = [t for t in dict.fromkeys(_words(previous)) if t.lower() not in {w.lower() for w in rest.split()}]
     first = rest[:1].upper() + rest[1:]
     return Standalone(f"{first}?", " ".join(about), cited, True)

@@ -65,21 +65,24 @@ _ANSWER_TYPES = (  # (type, pattern on the English question); first match wins
                           r"rapporteur|expert|chair|president|director)s?\b|\bname of the (head|minister|person)\b",
                           re.I)),
     ("place", re.compile(r"^\s*where\b|\bin which (city|country|place|region)\b", re.I)),
-    ("reason", re.compile(r"^\s*why\b|\bfor what reason\b|\bwhat (was|were|is|are) the reasons?\b|\breasons? (for|why)\b"
+    ("reason", re.compile(r"^\s*why\b|\bfor what reason\b|\bwhat (was|were|is|are) the reasons?\b"
+                          r"|\breasons? (for|why)\b"
                           r"|\bmeant to\b|\baim(ed)? (to|at)\b|\bpurpose\b|\bjustif(y|ied|ication)\b", re.I)),
     ("title", re.compile(r"\b(title|titled|called|named|theme|motto|slogan)\b", re.I)),
     ("yesno", re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)),
 )
 # Recommendations asked for by name, by short name ("recs"), or by what a State does when it recommends.
 _RECOMMENDATION = re.compile(r"\brecommend|\brecs?\b|\bcalls? (on|for|to)\b|\b(called|urged|pushed|pressed) "
-                             r"(on )?\w+ to\b|\b(who|which (countries|states|delegations)) (asked|urged|called)\b", re.I)
+                             r"(on )?\w+ to\b|\b(who|which (countries|states|delegations)) (asked|urged|called)\b",
+                             re.I)
 _RESPONSE = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|not(ed|e)|reject(ed|s)?|took note|take note|position|"
                        r"respon(se|ded|d)|reply|replied|agree(d)?)\b", re.I)
 _LIST = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what)\s+(are|were|(\w+\s+)?"
                    r"(?!(does|was|is|has|this|its|his)\b)\w+[^s\W]s)\b|\blist\b|\bname (the|all)\b|\ball the\b", re.I)
 _DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 _COMPARISON = re.compile(r"\bcompar|\bdiffer|\bchange[ds]?\b.*\bbetween\b|\bboth\b|\beach (cycle|review)\b|"
-                         r"\b(all|three|two|every) (cycles|reviews)\b|\bacross\b|\bover time\b|\bsince the (first|previous)"
+                         r"\b(all|three|two|every) (cycles|reviews)\b|\bacross\b|\bover time\b"
+                         r"|\bsince the (first|previous)"
                          r"|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bvs\.?\b|\bversus\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ENTITY = re.compile(r"\b[A-Z][\w'’-]{2,}")
@@ -203,7 +206,8 @@ def analyze(text: str, corpus: Corpus | None = None, history: Sequence | None = 
         countries=_countries(search, entities),
         years=_years(own) or _years(context), doc_refs=doc_refs(own) or doc_refs(context),
         parts=parts_of(own), followup=followup, previous_citations=frozenset(previous_cited),
-        wants_other=bool(re.search(r"\b(else|other|another|besides|apart from|in addition)\b", text, re.I)) and followup,
+        wants_other=followup and bool(re.search(r"\b(else|other|another|besides|apart from|in addition)\b", text,
+                                                re.I)),
     )
 
 

@@ -192,7 +192,8 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
         groups[item.doc_id].append(item)
     for doc_items in groups.values():
         doc_items.sort(key=lambda i: number_key(i.paragraph))
-    lines, citations = [], []
+    lines: list[str] = []
+    citations: list[Citation] = []
     written = 0
     docs = [d for d in order if d in groups] + [d for d in groups if d not in order]
     for doc_id in docs:
@@ -208,7 +209,8 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
             written += 1
             marker = len(citations) + 1
             citations.append(Citation(marker=marker, passage_id=item.passage_id, label=item.label,
-                                      file_name=item.file_name, paragraph=item.paragraph, page=getattr(item, "page", None),
+                                      file_name=item.file_name, paragraph=item.paragraph,
+                                      page=getattr(item, "page", None),
                                       section_kind="recommendation", quote=item.text))
             state = f" ({item.actor})" if item.actor and f"({item.actor})" not in item.text else ""
             response = ""

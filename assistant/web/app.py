@@ -1,145 +1,32 @@
-"""The Gradio chat app (`hrqa serve`): wiring only. The core, the indexer and settings are injected.
+"""The Gradio chat app (`hrqa serve`): layout and wiring only. The core, the indexer and settings are injected.
 
 gradio is imported inside functions, so importing this module (or anything else in hrqa) does not load it.
-Markup comes from assistant.web.views (escaped), I/O helpers from assistant.web.support.
+Handlers live in assistant.web.handlers, markup in views / panel / listings, CSS and the page script in style.
 """
 from __future__ import annotations
 
 import logging
-from pathlib import PurePath
+import time
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any, Callable
 
-from assistant import render
-from assistant.web import auth as ui_auth, support as ui_support, views as ui_views
 from assistant.core import Assistant
-from assistant.settings import Settings
 from assistant.recommendations import RecommendationExplorer
+from assistant.settings import Settings
+from assistant.web import auth as ui_auth
+from assistant.web import listings
+from assistant.web import panel as ui_panel
+from assistant.web import support as ui_support
+from assistant.web import views as ui_views
+from assistant.web.handlers import Handlers, user_of
 from assistant.web.recommendations import build_recommendations_tab
-from ingest.errors import HrqaError
+from assistant.web.style import CITE_BOX_ID, HEAD, PAGE_JS
+from ingest.errors import ConfigError
 from ingest.types import DOC_TYPES, SECTION_KINDS
 from vectorstore.indexer import Indexer
 
 log = logging.getLogger(__name__)
-
-CITE_BOX_ID = "hrqa-cite-box"
-# Markers and sources are links to "#cite-<passage id>". One capturing listener turns a click on any of them
-# into a value of the hidden textbox (with the click time, so clicking the same source twice still fires).
-CLICK_JS = """() => {
-  if (window.__hrqaCiteListener) return;
-  window.__hrqaCiteListener = true;
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest && event.target.closest('a[href^="%s"]');
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const box = document.querySelector('#%s textarea, #%s input');
-    if (!box) return;
-    box.value = decodeURIComponent(link.getAttribute('href').slice(%d)) + '|' + Date.now();
-    box.dispatchEvent(new Event('input', {bubbles: true}));
-  }, true);
-}""" % (ui_views.CITE_PREFIX, CITE_BOX_ID, CITE_BOX_ID, len(ui_views.CITE_PREFIX))
-CSS = """
-.hrqa-sources { font-size: .9em; margin-top: .6em; border-top: 1px solid var(--border-color-primary); }
-.hrqa-sources ol { margin: .3em 0 0 1.2em; }
-.hrqa-kind { font-variant: small-caps; opacity: .8; }
-.hrqa-note { font-size: .85em; opacity: .75; }
-.hrqa-panel mark { background: #fde68a; color: inherit; }
-.hrqa-doc-meta { font-size: .85em; opacity: .8; }
-"""
-
-
-class _Handlers:
-    """The app's event handlers; each returns plain values for the widgets it updates."""
-
-    def __init__(self, assistant: Assistant, indexer: Indexer, settings: Settings):
-        self.assistant, self.indexer, self.settings = assistant, indexer, settings
-
-    def respond(self, question: str, chat: list, answers: list, *filter_values: Any) -> Iterator[tuple]:
-        """Stream one answer into the chat: (chat, answers, question box, answer export, conversation export)."""
-        from gradio import skip
-
-        question = (question or "").strip()
-        if not question:
-            yield chat, answers, "", skip(), skip()
-            return
-        earlier = [*chat, {"role": "user", "content": ui_views.user_message(question)}]
-
-        def reply(content: str) -> list:  # a new list each time: gradio diffs what it sends against the last value
-            return [*earlier, {"role": "assistant", "content": content}]
-
-        try:
-            filters = ui_views.filters_from_ui(*filter_values)
-            text, status, answer = "", "", None
-            for event in self.assistant.ask_stream(question, filters, ui_support.history_of(answers)):
-                if event.kind == "status":  # "reset": the streamed text is replaced by the one that follows
-                    text, status = ("", "") if event.text == "reset" else (text, event.text)
-                elif event.kind == "token":
-                    text += event.text
-                else:
-                    answer = event.answer
-                yield reply(ui_views.streaming_message(text, status)), answers, "", skip(), skip()
-        except Exception as exc:  # shown in the chat instead of a bare "Error" toast
-            log.exception("question failed: %s", question)
-            yield reply(ui_views.streaming_message("", f"Could not answer: {exc}")), answers, question, skip(), skip()
-            return
-        answers = [*answers, answer]
-        yield (reply(ui_views.answer_message(answer, ui_views.filters_summary(filters))), answers, "",
-               ui_support.write_export(render.answer_markdown(answer), "hrqa-answer"),
-               ui_support.write_export(render.conversation_markdown(answers), "hrqa-conversation"))
-
-    def show_source(self, value: str, answers: list) -> str:
-        """The source panel for the clicked marker or source."""
-        passage_id = ui_views.parse_cite_value(value)
-        if not passage_id:
-            return ui_views.panel_placeholder()
-        view = ui_support.source_view(self.assistant.index, passage_id, answers)
-        if view is None:
-            return ui_views.panel_placeholder("This passage is no longer indexed (its document changed or was "
-                                              "deleted).")
-        return ui_views.passage_panel(view.passage, view.context, view.record, view.quote)
-
-    def open_passage(self, passage_id: str) -> str:
-        """The source panel for a passage chosen outside the chat (the recommendations table)."""
-        return self.show_source(f"{passage_id}|0", [])
-
-    def documents(self) -> tuple:
-        """(table rows, document choices, country choices, footer) from the index as it is now."""
-        records = self.assistant.index.documents()
-        names = [r.meta.file_name for r in records]
-        countries = sorted({c for r in records for c in r.meta.countries})
-        return (ui_views.documents_rows(records), names, countries,
-                ui_views.footer_html(self.assistant.backend, len(records)))
-
-    def ingest(self, files: list | None, progress: Any) -> str:
-        """Copy uploads into <data_dir>/uploads, ingest them, and describe the result per file."""
-        paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
-        staged, problems = ui_support.stage_uploads(paths, self.settings.data_path / "uploads",
-                                                    self.settings.max_upload_mb, self.settings.allowed_upload_types)
-        if not staged:
-            return ui_views.ingest_result_lines([], problems)
-        progress(0, desc=f"Indexing {len(staged)} file(s)…")
-        done: list = []
-
-        def on_file(result) -> None:
-            done.append(result)
-            progress(len(done) / len(staged), desc=f"Indexed {PurePath(result.path).name}")
-
-        try:
-            report = self.indexer.ingest(staged, on_file=on_file)
-        except HrqaError as exc:  # IngestBusy: another ingestion holds the lock
-            return ui_views.ingest_result_lines([], [*problems, str(exc)])
-        self.assistant.index.refresh(force=True)
-        return ui_views.ingest_result_lines(report.files, problems)
-
-    def delete(self, file_name: str | None) -> str:
-        if not file_name:
-            return "Choose a document to delete."
-        record = self.assistant.index.find_document(file_name)
-        if record is None or not self.assistant.index.delete_document(record.meta.doc_id):
-            return f"{file_name} is not indexed (any more)."
-        ui_support.remove_upload(record.path, self.settings.data_path / "uploads")
-        return f"deleted  {file_name} ({record.n_passages} passages)"
+CONVERSATIONS_KEY = "hrqa-conversations"  # the browser's localStorage key of the kept conversations
 
 
 def build_app(assistant: Assistant, indexer: Indexer, settings: Settings):
@@ -148,68 +35,44 @@ def build_app(assistant: Assistant, indexer: Indexer, settings: Settings):
     Args:
         assistant: answers questions; its index also serves the source panel and the documents table.
         indexer: adds uploaded documents to the same index.
-        settings: upload limits and the data directory (uploads are copied to <data_dir>/uploads).
+        settings: upload limits and the data directory (uploads, page images, signed-in users' conversations).
 
     Returns:
         a gr.Blocks; launch it with `launch(app, settings)` (queue, login, upload limit, CSS).
     """
     import gradio as gr
 
-    handlers = _Handlers(assistant, indexer, settings)
+    handlers = Handlers(assistant, indexer, settings)
     with gr.Blocks(title="hrqa — cited answers", analytics_enabled=False, fill_width=True) as app:
         widgets = _layout(gr, handlers, settings)
         _wire(gr, app, widgets, handlers)
     return app
 
 
-def _layout(gr, h: _Handlers, settings: Settings) -> SimpleNamespace:
-    """Create the widgets: filters | chat | source panel on the Chat tab; table, upload, delete on Documents."""
+def _layout(gr, h: Handlers, settings: Settings) -> SimpleNamespace:
+    """Create the widgets: the Chat tab (side: filters, conversations | chat | source panel), Documents,
+    Recommendations."""
     rows, names, countries, footer_value = h.documents()
     w = SimpleNamespace(answers=gr.State([]))
-    gr.Markdown("## hrqa — answers from human-rights documents, with the paragraphs they come from")
+    w.library = gr.BrowserState(None, storage_key=CONVERSATIONS_KEY, secret=ui_support.browser_secret(
+        settings.data_path))
+    gr.Markdown("## hrqa — cited answers from human-rights documents",
+                elem_id="hrqa-title")
     with gr.Tabs():
         with gr.Tab("Chat", id="chat"):
-            with gr.Row():
-                with gr.Column(scale=1, min_width=220, elem_id="hrqa-filters"):
-                    gr.Markdown("**Filters**")
-                    w.docs = gr.Dropdown(names, multiselect=True, label="Documents", elem_id="hrqa-f-docs")
-                    w.types = gr.Dropdown(list(DOC_TYPES), multiselect=True, label="Document type",
-                                          elem_id="hrqa-f-type")
-                    w.kinds = gr.Dropdown(list(SECTION_KINDS), multiselect=True, label="Section kind",
-                                          info="e.g. recommendation only", elem_id="hrqa-f-kind")
-                    w.country = gr.Dropdown(countries, multiselect=True, allow_custom_value=True, label="Country",
-                                            elem_id="hrqa-f-country")
-                    w.date_from = gr.Textbox(label="Date from", placeholder="YYYY[-MM[-DD]]", elem_id="hrqa-f-from")
-                    w.date_to = gr.Textbox(label="Date to", placeholder="YYYY[-MM[-DD]]", elem_id="hrqa-f-to")
-                with gr.Column(scale=3, min_width=400):
-                    w.chatbot = gr.Chatbot(
-                        elem_id="hrqa-chat", height=600, sanitize_html=True, latex_delimiters=[], show_label=False,
-                        feedback_options=None, buttons=[],  # no share (needs the Hub), no copy of raw markup
-                        examples=[{"text": q} for q in ui_views.EXAMPLE_QUESTIONS],
-                        placeholder="Ask about the indexed documents. Click [1], [2] … to read the source.")
-                    with gr.Row():
-                        w.question = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5,
-                                                elem_id="hrqa-question", max_length=2000)
-                        w.ask = gr.Button("Ask", variant="primary", scale=1, elem_id="hrqa-ask")
-                    with gr.Row():
-                        w.new_chat = gr.Button("New chat", size="sm", elem_id="hrqa-new-chat")
-                        w.answer_file = gr.DownloadButton("Download answer (.md)", size="sm",
-                                                          elem_id="hrqa-export-answer")
-                        w.chat_file = gr.DownloadButton("Download conversation (.md)", size="sm",
-                                                        elem_id="hrqa-export-chat")
-                with gr.Column(scale=2, min_width=300):
-                    w.panel = gr.HTML(ui_views.panel_placeholder(), elem_id="hrqa-panel", max_height=720)
+            with gr.Row(elem_id="hrqa-chat-row"):
+                with gr.Column(scale=1, min_width=220, elem_id="hrqa-side"):
+                    _filters(gr, w, names, countries)
+                    _conversations(gr, w)
+                with gr.Column(scale=3, min_width=340, elem_id="hrqa-chat-col"):
+                    _chat(gr, w)
+                with gr.Column(scale=2, min_width=300, elem_id="hrqa-panel-col"):
+                    w.panel = gr.HTML(ui_panel.panel_placeholder(), elem_id="hrqa-panel", max_height=900)
+                    w.original = gr.DownloadButton("Open original", visible=False, size="sm",
+                                                   elem_id="hrqa-open-original")
             w.cite_box = gr.Textbox(visible="hidden", elem_id=CITE_BOX_ID)
         with gr.Tab("Documents", id="documents"):
-            w.table = gr.Dataframe(rows, headers=ui_views.TABLE_HEADERS, interactive=False, wrap=True,
-                                   elem_id="hrqa-docs-table")
-            allowed = ui_views.allowed_extensions(settings.allowed_upload_types)
-            w.upload = gr.File(file_count="multiple", file_types=allowed, elem_id="hrqa-upload",
-                               label=f"Add documents ({', '.join(allowed)}; up to {settings.max_upload_mb} MB each)")
-            with gr.Row():
-                w.to_delete = gr.Dropdown(names, label="Document to delete", elem_id="hrqa-delete-choice")
-                w.delete = gr.Button("Delete document", variant="stop", elem_id="hrqa-delete")
-            w.result = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="hrqa-upload-result")
+            _documents(gr, w, rows, names, settings)
         with gr.Tab("Recommendations", id="recommendations"):
             w.recommendations = build_recommendations_tab(gr, RecommendationExplorer(h.assistant.index),
                                                           h.open_passage)
@@ -217,14 +80,94 @@ def _layout(gr, h: _Handlers, settings: Settings) -> SimpleNamespace:
     return w
 
 
-def _wire(gr, app, w: SimpleNamespace, h: _Handlers) -> None:
+def _filters(gr, w: SimpleNamespace, names: list[str], countries: list[str]) -> None:
+    # Folded by default (a phone shows the chat first); the page script unfolds them on a wide screen.
+    with gr.Accordion("Filters", open=False, elem_id="hrqa-filters"):
+        w.docs = gr.Dropdown(names, multiselect=True, label="Documents", elem_id="hrqa-f-docs")
+        w.types = gr.Dropdown(list(DOC_TYPES), multiselect=True, label="Document type", elem_id="hrqa-f-type")
+        w.kinds = gr.Dropdown(list(SECTION_KINDS), multiselect=True, label="Section kind",
+                              info="e.g. recommendation only", elem_id="hrqa-f-kind")
+        w.country = gr.Dropdown(countries, multiselect=True, allow_custom_value=True, label="Country",
+                                elem_id="hrqa-f-country")
+        w.date_from = gr.Textbox(label="Date from", placeholder="YYYY[-MM[-DD]]", elem_id="hrqa-f-from")
+        w.date_to = gr.Textbox(label="Date to", placeholder="YYYY[-MM[-DD]]", elem_id="hrqa-f-to")
+
+
+def _conversations(gr, w: SimpleNamespace) -> None:
+    with gr.Accordion("Conversations", open=True, elem_id="hrqa-convs"):
+        w.new_chat = gr.Button("New conversation", size="sm", elem_id="hrqa-new-chat")
+        w.conv_list = gr.Radio([], label="Kept conversations (this browser, or your login)", elem_id="hrqa-conv-list")
+        w.conv_title = gr.Textbox(label="Rename the open conversation", placeholder="new title, then Enter",
+                                  elem_id="hrqa-conv-title")
+        w.conv_delete = gr.Button("Delete the open conversation", size="sm", variant="stop",
+                                  elem_id="hrqa-conv-delete")
+
+
+def _chat(gr, w: SimpleNamespace) -> None:
+    w.chatbot = gr.Chatbot(
+        elem_id="hrqa-chat", height=600, sanitize_html=True, latex_delimiters=[], show_label=False,
+        feedback_options=None, buttons=[],  # no share (needs the Hub), no copy of raw markup
+        examples=[{"text": q} for q in ui_views.EXAMPLE_QUESTIONS],
+        placeholder="Ask about the indexed documents. Click [1], [2] … to read the source.")
+    with gr.Row():
+        w.question = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5, elem_id="hrqa-question",
+                                max_length=2000)
+        w.ask = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="hrqa-ask")
+    with gr.Row(elem_id="hrqa-handouts"):
+        w.answer_md = gr.DownloadButton("Answer .md", size="sm", elem_id="hrqa-export-answer")
+        w.answer_docx = gr.DownloadButton("Answer .docx", size="sm", elem_id="hrqa-export-answer-docx")
+        w.chat_md = gr.DownloadButton("Conversation .md", size="sm", elem_id="hrqa-export-chat")
+        w.chat_docx = gr.DownloadButton("Conversation .docx", size="sm", elem_id="hrqa-export-chat-docx")
+
+
+def _documents(gr, w: SimpleNamespace, rows: list, names: list[str], settings: Settings) -> None:
+    w.table = gr.Dataframe(rows, headers=listings.TABLE_HEADERS, interactive=False, wrap=True,
+                           column_widths=["34%", "13%", "10%", "7%", "24%", "12%"], elem_id="hrqa-docs-table")
+    with gr.Row():
+        w.doc_choice = gr.Dropdown(names, label="Document", elem_id="hrqa-doc-choice", scale=3)
+        with gr.Column(scale=2, min_width=240):
+            w.doc_original = gr.DownloadButton("Open original", visible=False, size="sm", elem_id="hrqa-doc-original")
+            w.reindex = gr.Button("Re-index", size="sm", elem_id="hrqa-reindex")
+            w.delete = gr.Button("Delete…", size="sm", variant="stop", elem_id="hrqa-delete")
+    w.doc_summary = gr.Markdown(listings.document_summary(None), elem_id="hrqa-doc-summary")
+    with gr.Group(visible=False, elem_id="hrqa-delete-confirm") as w.confirm_box:
+        w.confirm_text = gr.Markdown(elem_id="hrqa-delete-question")
+        with gr.Row():
+            w.confirm_yes = gr.Button("Yes, delete it", variant="stop", elem_id="hrqa-delete-yes")
+            w.confirm_no = gr.Button("Cancel", elem_id="hrqa-delete-no")
+    allowed = ui_views.allowed_extensions(settings.allowed_upload_types)
+    w.upload = gr.File(file_count="multiple", file_types=allowed, elem_id="hrqa-upload",
+                       label=f"Add documents ({', '.join(allowed)}; up to {settings.max_upload_mb} MB each)")
+    w.result = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="hrqa-upload-result")
+
+
+def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
     """Connect the widgets to the handlers."""
 
     def pick_example(evt):
         return evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
 
-    # set at run time: gradio injects the event by annotation, and annotations in this module are strings
+    def pick_row(evt):
+        row = getattr(evt, "row_value", None)  # the clicked row of the documents table; its file is column 4
+        return row[4] if row else gr.skip()
+
+    # set at run time: gradio injects by annotation, and annotations in this module are strings (PEP 563)
     pick_example.__annotations__["evt"] = gr.SelectData
+    pick_row.__annotations__["evt"] = gr.SelectData
+
+    def with_user(fn: Callable) -> Callable:
+        """fn(*values, user=...) as a gradio handler that receives the request."""
+
+        def handler(*values, request=None):
+            return fn(*values, user=user_of(request))
+
+        handler.__annotations__["request"] = gr.Request
+        return handler
+
+    def respond(*values, request=None):
+        yield from h.respond(*values, user=user_of(request))
+
+    respond.__annotations__["request"] = gr.Request
 
     def refresh_documents():
         rows, names, countries, footer_html = h.documents()
@@ -234,21 +177,37 @@ def _wire(gr, app, w: SimpleNamespace, h: _Handlers) -> None:
     def on_upload(files, progress=gr.Progress()):
         return h.ingest(files, progress)
 
-    chat_io = ([w.question, w.chatbot, w.answers, w.docs, w.types, w.kinds, w.country, w.date_from, w.date_to],
-               [w.chatbot, w.answers, w.question, w.answer_file, w.chat_file])
-    w.question.submit(h.respond, *chat_io)
-    w.ask.click(h.respond, *chat_io)
-    w.chatbot.example_select(pick_example, None, w.question).then(h.respond, *chat_io)
-    w.new_chat.click(lambda: ([], [], ui_views.panel_placeholder(), None, None), None,
-                     [w.chatbot, w.answers, w.panel, w.answer_file, w.chat_file])
-    w.chatbot.clear(lambda: ([], ui_views.panel_placeholder(), None, None), None,
-                    [w.answers, w.panel, w.answer_file, w.chat_file])
-    w.cite_box.change(h.show_source, [w.cite_box, w.answers], w.panel)
-    doc_outputs = [w.table, w.docs, w.country, w.to_delete, w.footer]
+    def on_reindex(name, progress=gr.Progress()):
+        return h.reindex(name, progress)
+
+    filters = [w.docs, w.types, w.kinds, w.country, w.date_from, w.date_to]
+    chat_io = ([w.question, w.chatbot, w.answers, w.library, *filters],
+               [w.chatbot, w.answers, w.question, w.library, w.conv_list])
+    handouts = (h.handouts, w.answers, [w.answer_md, w.answer_docx, w.chat_md, w.chat_docx])
+    w.question.submit(respond, *chat_io).then(*handouts)
+    w.ask.click(respond, *chat_io).then(*handouts)
+    w.chatbot.example_select(pick_example, None, w.question).then(respond, *chat_io).then(*handouts)
+    opened = [w.chatbot, w.answers, w.library, w.conv_list, w.panel]
+    w.new_chat.click(with_user(h.new_conversation), w.library, opened).then(*handouts)
+    w.conv_list.input(with_user(h.open_conversation), [w.conv_list, w.library], opened).then(*handouts)
+    w.conv_title.submit(with_user(h.rename_conversation), [w.conv_title, w.library],
+                        [w.library, w.conv_list, w.conv_title])
+    w.conv_delete.click(with_user(h.delete_conversation), w.library, opened).then(*handouts)
+    w.cite_box.change(h.show_source, [w.cite_box, w.answers], [w.panel, w.original])
+
+    doc_outputs = [w.table, w.docs, w.country, w.doc_choice, w.footer]
+    chosen = [w.doc_summary, w.doc_original, w.confirm_box]
+    w.table.select(pick_row, None, w.doc_choice)
+    w.doc_choice.change(h.choose_document, w.doc_choice, chosen)
+    w.delete.click(h.ask_delete, w.doc_choice, [w.confirm_text, w.confirm_box])
+    w.confirm_no.click(lambda: gr.update(visible=False), None, w.confirm_box)
+    w.confirm_yes.click(h.delete, w.doc_choice, w.result).then(
+        lambda: gr.update(visible=False), None, w.confirm_box).then(refresh_documents, None, doc_outputs)
+    w.reindex.click(on_reindex, w.doc_choice, w.result).then(refresh_documents, None, doc_outputs)
     w.upload.upload(on_upload, w.upload, w.result).then(refresh_documents, None, doc_outputs)
-    w.delete.click(h.delete, w.to_delete, w.result).then(refresh_documents, None, doc_outputs)
-    app.load(None, None, None, js=CLICK_JS)
+    app.load(None, None, None, js=PAGE_JS)
     app.load(refresh_documents, None, doc_outputs)
+    app.load(with_user(h.restore), w.library, [w.chatbot, w.answers, w.library, w.conv_list]).then(*handouts)
 
 
 def launch(app, settings: Settings, **options: Any):
@@ -259,16 +218,32 @@ def launch(app, settings: Settings, **options: Any):
         options.setdefault("app_kwargs", {}).setdefault("middleware", []).append(ui_auth.middleware())
     return app.launch(server_name=settings.host, server_port=settings.port, auth=logins,
                       auth_message="hrqa: sign in with the login your administrator gave you.", share=False,
-                      max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, css=CSS, **options)
+                      max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, head=HEAD, **options)
 
 
-def serve(settings: Settings) -> None:
-    """Open the configured index and run the app until interrupted (`hrqa serve`)."""
+def serve(settings: Settings, out: Callable[[str], None] = print) -> None:
+    """Open the configured index and run the app until interrupted (`hrqa serve`).
+
+    Gradio's own start-up lines (and its hint to edit launch()) are silenced; `out` gets one line saying where
+    the app is, what it loaded and whether login is on.
+    """
     from assistant import factory
 
     index = factory.open_index(settings)
     assistant = factory.make_assistant(settings, index)
     indexer = factory.make_indexer(settings, index, progress=False)
-    log.info("answers by %s; loading the embedder", assistant.backend)
     _ = index.embedder  # load the model now, not on the first question
-    launch(build_app(assistant, indexer, settings), settings)
+    app = build_app(assistant, indexer, settings)
+    try:
+        launch(app, settings, quiet=True, prevent_thread_lock=True)
+    except OSError as exc:  # gradio's message tells the user to edit launch(); ours names the setting
+        raise ConfigError(f"cannot listen on {settings.host}:{settings.port} ({exc.strerror or 'port in use'}); "
+                          "choose another port with --port or HRQA_PORT") from exc
+    records = index.documents()
+    out(ui_views.startup_line(app.local_url or f"http://{settings.host}:{settings.port}/", records,
+                              bool(ui_support.load_logins(settings)), assistant.backend))
+    try:
+        while True:  # not app.block_thread(): it prints its own lines on Ctrl+C
+            time.sleep(3600)
+    finally:
+        app.close(verbose=False)

@@ -71,9 +71,9 @@ class HideApiInfoWithoutSession:
             body.extend(message.get("body", b""))
             if not message.get("more_body"):
                 html = _API_INFO.sub(lambda _: _EMPTY_INFO, bytes(body))
-                headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
-                headers.append((b"content-length", str(len(html)).encode()))
-                await send({**start, "headers": headers})
+                sent = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+                sent.append((b"content-length", str(len(html)).encode()))
+                await send({**start, "headers": sent})
                 await send({"type": "http.response.body", "body": html})
 
         await self.app(scope, receive, capture)

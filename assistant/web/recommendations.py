@@ -13,6 +13,7 @@ import tempfile
 from typing import Any, Callable
 
 from assistant.recommendations import RecommendationExplorer, RecommendationItem
+from assistant.web.listings import recommendation_cards
 from ingest.errors import HrqaError
 
 ALL = "(all)"
@@ -78,7 +79,8 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
     query = gr.Textbox(label="Search recommendations", placeholder="e.g. overcrowding in prisons")
     message = gr.Markdown()
     table = gr.Dataframe(headers=HEADERS, value=[], interactive=False, wrap=True, label="Recommendations",
-                         column_widths=["20%", "20%", "14%", "8%", "38%"])
+                         column_widths=["20%", "20%", "14%", "8%", "38%"], elem_id="hrqa-rec-table")
+    cards = gr.HTML("", elem_id="hrqa-rec-cards")  # shown instead of the table on a phone (assistant.web.style)
     download = gr.DownloadButton("Download CSV", value=None)
     details = gr.HTML()
     shown = gr.State([])
@@ -88,8 +90,10 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
             items = explorer.filter(theme=_value(theme_v), group=_value(group_v), doc=_value(doc_v),
                                     query=query_v or None, status=_value(status_v))
         except HrqaError as exc:
-            return [], [], None, f"**{html.escape(str(exc))}**"
-        return rows(items), [i.id for i in items], _csv_file(explorer, items), f"{len(items)} recommendations"
+            return [], [], None, f"**{html.escape(str(exc))}**", ""
+        table_rows = rows(items)
+        return (table_rows, [i.id for i in items], _csv_file(explorer, items), f"{len(items)} recommendations",
+                recommendation_cards(table_rows, [i.text for i in items]))
 
     def on_load():
         names = [ALL, *(r.meta.file_name for r in explorer.documents())]
@@ -102,12 +106,12 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
 
     select.__annotations__["evt"] = gr.SelectData  # string annotations (PEP 563) hide the type from gradio
     inputs = [theme, group, document, status, query]
-    outputs = [table, shown, download, message]
+    outputs = [table, shown, download, message, cards]
     gr.on(None, on_load, None, [document, *outputs])  # no triggers: runs when the page loads
     gr.on([theme.change, group.change, document.change, status.change, query.submit], apply, inputs, outputs)
     table.select(select, [shown], details)
     return {"table": table, "theme": theme, "group": group, "document": document, "status": status,
-            "query": query, "details": details, "download": download, "message": message}
+            "query": query, "details": details, "download": download, "message": message, "cards": cards}
 
 
 def _value(choice: str | None) -> str | None:

@@ -4,15 +4,21 @@ No gradio here, so the logic is testable without a browser; the UI module only w
 """
 from __future__ import annotations
 
+import base64
 import logging
+import os
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from assistant import handout
 from assistant.settings import Settings
 from assistant.types import Answer
+from assistant.web import pdfpage
+from assistant.web.panel import PageImage
 from assistant.web.views import parse_auth, safe_upload_name, upload_problem
 from ingest.errors import ConfigError
 from ingest.types import Passage
@@ -72,12 +78,58 @@ def stage_uploads(paths: Iterable[str], uploads_dir: Path, max_mb: int, allowed_
     return staged, problems
 
 
-def write_export(markdown: str, stem: str) -> str:
-    """Write an export to a fresh temporary folder (the web server may serve files from there)."""
-    folder = Path(tempfile.mkdtemp(prefix="hrqa-export-"))
-    path = folder / f"{stem}.md"
-    path.write_text(markdown, encoding="utf-8")
+def write_handout(answers: Sequence[Answer], fmt: str) -> str | None:
+    """The trainers' handout of answers as .md or .docx in a fresh temporary folder; None when there are none."""
+    if not answers:
+        return None
+    built = handout.build(answers)
+    path = Path(tempfile.mkdtemp(prefix="hrqa-export-")) / f"{handout.file_stem(built)}.{fmt}"
+    if fmt == "docx":
+        handout.to_docx(built, path)
+    else:
+        path.write_text(handout.to_markdown(built), encoding="utf-8")
     return str(path)
+
+
+def original_copy(record: DocRecord | None) -> str | None:
+    """A copy of a document's original file for download (None when it is gone).
+
+    A copy in a temporary folder, not the file itself: the web server serves only files under its temporary and
+    allowed folders, and the original may sit anywhere (a corpus folder, the uploads folder).
+    """
+    if record is None or not record.path or not Path(record.path).is_file():
+        return None
+    target = Path(tempfile.mkdtemp(prefix="hrqa-original-")) / record.meta.file_name
+    shutil.copyfile(record.path, target)
+    return str(target)
+
+
+def page_images(record: DocRecord | None, passage: Passage, cache_dir: Path) -> list[PageImage]:
+    """The PDF page(s) of a passage, rendered (cached) with its boxes, as data: URLs; [] for other sources."""
+    if record is None or record.meta.source_format != "pdf" or not passage.page or not Path(record.path).is_file():
+        return []
+    views = pdfpage.page_views(record.path, passage.page, passage.text, cache_dir,
+                               pdfpage.page_key(record.meta.doc_id, record.version))
+    return [PageImage(v.number, "data:image/png;base64," + base64.b64encode(v.png.read_bytes()).decode("ascii"),
+                      tuple((b.left, b.top, b.width, b.height) for b in v.boxes)) for v in views]
+
+
+def browser_secret(data_path: Path) -> str:
+    """The key that encrypts conversations kept in browsers: one per data directory, kept across restarts (a new
+    key per start would make every browser's kept conversations unreadable)."""
+    path = data_path / "browser-state.key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        data_path.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another app process on this data directory wrote it first
+            return path.read_text(encoding="ascii").strip()
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key)
+        return key
 
 
 @dataclass(frozen=True)

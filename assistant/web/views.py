@@ -16,7 +16,6 @@ from urllib.parse import quote as url_quote
 from assistant.retrieval import Filters
 from assistant.types import Answer
 from ingest.errors import ConfigError
-from ingest.types import Passage
 from vectorstore.store import DocRecord
 
 CITE_PREFIX = "#cite-"  # markers and sources are links to CITE_PREFIX + passage id; the page script catches them
@@ -25,7 +24,6 @@ EXAMPLE_QUESTIONS = (
     "How many appeals did the Uzbek Ombudsman receive in the first half of 2025?",
     "What was the head of colony settlement No. 43 recommended to do?",
 )
-TABLE_HEADERS = ["title", "type", "date", "passages", "file"]
 _MARKER = re.compile(r"\[(\d+)\]")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()]+")
@@ -61,7 +59,8 @@ def sources_html(answer: Answer) -> str:
     """One line per citation (label, file, page, section kind); on a refusal, the nearest passages, unmarked."""
     items = []
     for c in answer.citations:
-        where = html.escape(c.file_name) + (f", p. {c.page}" if c.page else "")
+        # the label of a PDF passage already ends in "p. 12": say the page once
+        where = html.escape(c.file_name) + (f", p. {c.page}" if c.page and f"p. {c.page}" not in c.label else "")
         link = cite_link(c.passage_id, f"[{c.marker}] {html.escape(c.label)}", c.label, "hrqa-source")
         items.append(f'<li>{link} — {where} · <span class="hrqa-kind">{html.escape(c.section_kind)}</span></li>')
     title = "Sources"
@@ -91,47 +90,6 @@ def streaming_message(text: str, status: str = "") -> str:
 
 def user_message(question: str) -> str:
     return f'<div class="hrqa-question">{text_html(question.strip())}</div>'
-
-
-def highlight(text: str, quote: str) -> str:
-    """Escape text, then wrap the quote (or each of its sentences found in the text) in <mark>."""
-    escaped = html.escape(text)
-    pieces = [quote.strip()] if quote.strip() else []
-    if pieces and html.escape(pieces[0]) not in escaped:
-        pieces = [s.strip() for s in re.split(r"(?<=[.;!?])\s+", quote) if len(s.strip()) > 3]
-    for piece in pieces:
-        target = html.escape(piece)
-        if target in escaped:
-            escaped = escaped.replace(target, f"<mark>{target}</mark>", 1)
-    return escaped
-
-
-def passage_panel(target: Passage, context: Sequence[Passage], record: DocRecord | None, quote: str = "") -> str:
-    """The source panel: document title, type, date and page, then the passage among its neighbours."""
-    head = []
-    if record is not None:
-        meta = record.meta
-        facts = [f"type: {meta.doc_type}", f"date: {meta.date or 'undated'}", f"file: {meta.file_name}"]
-        head.append(f'<h3 class="hrqa-doc-title">{html.escape(meta.title)}</h3>')
-        head.append(f'<div class="hrqa-doc-meta">{html.escape(" · ".join(facts))}</div>')
-    where = [target.label] + ([f"page {target.page}"] if target.page else []) + [f"section: {target.section_kind}"]
-    head.append(f'<div class="hrqa-cited"><b>{html.escape(" · ".join(where))}</b></div>')
-    if target.heading:
-        head.append(f'<div class="hrqa-heading">{html.escape(target.heading)}</div>')
-    body = []
-    for p in context:
-        current = p.id == target.id
-        text = highlight(p.text, quote) if current else html.escape(p.text)
-        css = "hrqa-para hrqa-current" if current else "hrqa-para"
-        style = "white-space:pre-wrap;margin:.5em 0;padding:.4em;" + (
-            "border-left:4px solid #f59e0b;" if current else "opacity:.75;")
-        body.append(f'<div class="{css}" style="{style}"><div class="hrqa-para-label"><small>'
-                    f'{html.escape(p.label)}</small></div>{text}</div>')
-    return f'<div class="hrqa-panel">{"".join(head)}{"".join(body)}</div>'
-
-
-def panel_placeholder(message: str = "Click a marker like [1] or a source to read the cited paragraph here.") -> str:
-    return f'<div class="hrqa-panel hrqa-empty"><i>{html.escape(message)}</i></div>'
 
 
 def parse_cite_value(value: str) -> str:
@@ -164,10 +122,6 @@ def filters_summary(filters: Filters) -> str:
     if filters.date_from or filters.date_to:
         parts.append(f"date: {filters.date_from or '…'} – {filters.date_to or '…'}")
     return "; ".join(parts)
-
-
-def documents_rows(records: Sequence[DocRecord]) -> list[list[Any]]:
-    return [[r.meta.title, r.meta.doc_type, r.meta.date or "", r.n_passages, r.meta.file_name] for r in records]
 
 
 def safe_upload_name(name: str) -> str:
@@ -222,6 +176,9 @@ def ingest_result_lines(results: Sequence[Any], problems: Sequence[str]) -> str:
     return "\n".join(lines) or "No file was uploaded."
 
 
-def footer_html(backend: str, n_documents: int) -> str:
-    return (f'<div class="hrqa-footer"><small>Answers: {html.escape(backend)} · {n_documents} documents indexed · '
-            'every claim links to the paragraph it comes from</small></div>')
+def startup_line(url: str, records: Sequence[DocRecord], login: bool, backend: str) -> str:
+    """The one line `hrqa serve` prints: where the app is, what is loaded, whether login is on."""
+    passages = sum(r.n_passages for r in records)
+    login_text = "login on" if login else "login off (set HRQA_AUTH to require one)"
+    return (f"hrqa: chat at {url} · {len(records)} documents, {passages} passages · {login_text} · "
+            f"answers: {backend} · Ctrl+C stops")
