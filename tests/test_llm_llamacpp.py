@@ -9,6 +9,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.llm import make_chat_model
+from tests.helpers import hand_weights
 from tests.test_llm_server import QUESTIONS, _assert_grounded
 
 GGUF = os.environ.get("HRQA_TEST_LLM_GGUF", "")
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.llm, pytest.mark.skipif(not GGUF, reason="set HRQA_TES
 def test_llamacpp_backend_runs_the_gguf_in_process_and_answers_checked(sample_index):
     model = make_chat_model("llamacpp", model_path=GGUF, timeout=120)
     assert model.model_name == "SmolLM2-135M-Instruct.Q4_1"
-    answer = Assistant(sample_index, chat_model=model, llm_timeout=120).ask(QUESTIONS[0])
+    answer = Assistant(sample_index, weights=hand_weights(), chat_model=model, llm_timeout=120).ask(QUESTIONS[0])
     assert answer.answerable
     _assert_grounded(answer)
     if answer.backend == "extractive":

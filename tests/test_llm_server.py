@@ -13,6 +13,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.llm import make_chat_model
+from tests.helpers import hand_weights
 
 URL = os.environ.get("HRQA_TEST_LLM_URL", "")
 pytestmark = [pytest.mark.llm,
@@ -42,7 +43,7 @@ def _assert_grounded(answer):
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_real_llm_answer_has_only_valid_citations_or_falls_back(sample_index, chat_model, question):
-    answer = Assistant(sample_index, chat_model=chat_model, llm_timeout=120).ask(question)
+    answer = Assistant(sample_index, weights=hand_weights(), chat_model=chat_model, llm_timeout=120).ask(question)
     assert answer.answerable
     _assert_grounded(answer)
     if answer.backend == "extractive":
@@ -52,14 +53,15 @@ def test_real_llm_answer_has_only_valid_citations_or_falls_back(sample_index, ch
 
 
 def test_real_llm_streams_tokens_before_the_final_answer(sample_index, chat_model):
-    events = list(Assistant(sample_index, chat_model=chat_model, llm_timeout=120).ask_stream(QUESTIONS[0]))
+    assistant = Assistant(sample_index, weights=hand_weights(), chat_model=chat_model, llm_timeout=120)
+    events = list(assistant.ask_stream(QUESTIONS[0]))
     assert [e.kind for e in events].count("token") > 1
     assert events[-1].kind == "answer"
     _assert_grounded(events[-1].answer)
 
 
 def test_real_llm_timeout_falls_back_cleanly(sample_index, chat_model):
-    answer = Assistant(sample_index, chat_model=chat_model, llm_timeout=0.001).ask(QUESTIONS[0])
+    answer = Assistant(sample_index, weights=hand_weights(), chat_model=chat_model, llm_timeout=0.001).ask(QUESTIONS[0])
     assert answer.backend == "extractive"
     assert any("longer than" in w or "LLM" in w for w in answer.warnings), answer.warnings
     _assert_grounded(answer)
@@ -67,7 +69,7 @@ def test_real_llm_timeout_falls_back_cleanly(sample_index, chat_model):
 
 def test_unreachable_llm_falls_back_cleanly(sample_index):
     dead = make_chat_model("openai", model="none", base_url="http://127.0.0.1:9/v1", timeout=2)
-    answer = Assistant(sample_index, chat_model=dead, llm_timeout=5).ask(QUESTIONS[0])
+    answer = Assistant(sample_index, weights=hand_weights(), chat_model=dead, llm_timeout=5).ask(QUESTIONS[0])
     assert answer.backend == "extractive"
     assert any("LLM error" in w for w in answer.warnings), answer.warnings
 

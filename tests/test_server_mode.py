@@ -20,6 +20,7 @@ from assistant.core import Assistant
 from assistant.retrieval import HybridRetriever
 from ingest.ids import doc_id_for
 from tests.conftest import ROOT, SAMPLE_CORPUS, FakeEmbedder
+from tests.helpers import hand_weights
 from vectorstore.backup import backup, restore
 from vectorstore.client import make_chroma_client
 from vectorstore.index import Index
@@ -68,7 +69,7 @@ def test_server_ingest_ask_docs_delete_work_as_embedded(tmp_path, prefix):
     assert len(index.documents()) == 5
     assert index.store.count() == report.summary()["passages"] == index.keyword.count()
 
-    answer = Assistant(index).ask("Which recommendations concern mahallas?")
+    answer = Assistant(index, weights=hand_weights()).ask("Which recommendations concern mahallas?")
     assert answer.passages and answer.passages[0].passage.doc_id.startswith("ombudsman-assessment")
 
     again = Indexer(index, tmp_path / "a", progress=False).ingest([SAMPLE_CORPUS])
