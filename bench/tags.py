@@ -2,7 +2,7 @@
 
     python bench/tags.py [--embedder minilm|e5]
 
-Scores the tagger as configured (assistant.tagging constants) and, to show where the thresholds come from, a sweep
+Scores the tagger as configured (assistant.recommendations.tagging constants) and, to show where the thresholds come from, a sweep
 of the similarity threshold with keyword-only tagging as the baseline. The labelled set is also the calibration
 set, so the configured row is optimistic for unseen text.
 """
@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--embedder", default="minilm", choices=["minilm", "e5"])
     args = parser.parse_args()
 
-    from assistant import tagging
+    from assistant.recommendations import tagging
     from vectorstore.embeddings import make_embedder
 
     items = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from assistant.responses import (NOTED, SUPPORTED, Response, document_symbol, expand_numbers, family_of,
+from assistant.recommendations.responses import (NOTED, SUPPORTED, Response, document_symbol, expand_numbers, family_of,
                                  is_views_document, parse_responses, responses_text)
 from ingest.types import Passage
 from tests.conftest import SHARED

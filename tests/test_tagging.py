@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from assistant.tagging import Tagger, load_vocabulary
+from assistant.recommendations.tagging import Tagger, load_vocabulary
 from ingest.errors import ConfigError
 from tests.conftest import ROOT
 

@@ -22,8 +22,8 @@ from typing import Sequence
 import numpy as np
 
 from assistant.evidence import split_sentences
-from assistant.responses import document_symbol, family_of, is_views_document, parse_responses, responses_text
-from assistant.tagging import Tag, Tagger, Vocabulary, load_vocabulary
+from assistant.recommendations.responses import document_symbol, family_of, is_views_document, parse_responses, responses_text
+from assistant.recommendations.tagging import Tag, Tagger, Vocabulary, load_vocabulary
 from ingest.errors import ConfigError
 from ingest.types import Passage
 from vectorstore.store import DocRecord
