@@ -1,101 +1,58 @@
-"""Every recommendation in the corpus as an item: tagged, linked to the State's response, filterable, exportable.
+"""RecommendationExplorer: every recommendation item of an index, tagged, with the State's response; filters and counts.
 
-An item is one of:
-- a whole paragraph the parser classed as a recommendation (an assessment's "Recommendation" paragraphs, a UPR
-  report's "140.18 ... (Algeria)"); id f"{doc_id}:{paragraph}", parts of a split paragraph merged;
-- one explicit recommendation sentence in a news or newsletter passage ("The head of the colony was recommended to
-  ..."); id f"{doc_id}:{paragraph}:s{n}", n = the sentence's 1-based position in the paragraph.
-Ids use the paragraph number, never the passage id's content-hash version, so an item keeps its id when its file is
-edited elsewhere and re-ingested. Own numbers ("251", "140.18") are stable; positional ones (newsletter paragraphs)
-shift when paragraphs are inserted above, which changes those ids.
+Items are computed once per set of live documents (a change of any document recomputes them) and are listed by
+document, newest first, then by number ("140.9" before "140.10"), whatever the filter.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
+import logging
 import re
 import threading
-from dataclasses import asdict, dataclass, replace
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
 
 import numpy as np
 
-from assistant.evidence import split_sentences
-from assistant.recommendations.responses import document_symbol, family_of, is_views_document, parse_responses, responses_text
-from assistant.recommendations.tagging import Tag, Tagger, Vocabulary, load_vocabulary
+from assistant.recommendations.items import (RecommendationItem, canonical_state, is_views, merge_parts, number_key,
+                                             recommendation_items)
+from assistant.recommendations.responses import (Views, blocks_from_passages, document_symbol, family_of,
+                                                 parse_views)
+from assistant.recommendations.statuses import STATUSES
+from assistant.recommendations.tagging import Tagger, Vocabulary, load_vocabulary
 from ingest.errors import ConfigError
-from ingest.types import Passage
 from vectorstore.store import DocRecord
 
-SENTENCE_DOC_TYPES = ("news", "newsletter")  # reports' "X recommended that ..." is reported speech, not an item
-QUERY_SIMILARITY = 0.35  # least cosine similarity for a query match without any shared word
-QUERY_KEYWORD_WEIGHT = 0.5  # added per share of query words found in the item
-STATUSES = ("supported", "noted", "none")
-CSV_COLUMNS = ("id", "document", "label", "paragraph", "actor", "themes", "groups", "response", "response_reason",
-               "text")
+log = logging.getLogger(__name__)
 
-# An explicit recommendation sentence. recommendation_items() below is the one definition of "a recommendation":
-# the explorer lists its items and the chat's ranker and composer (assistant.rerank, assistant.extractive) use it.
-RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
-# The chapeau and the disclaimer around a UPR recommendations list are classed "recommendation" by the parser.
-_BOILERPLATE = re.compile(r"^\s*(the following recommendations|all conclusions and/or recommendations)", re.I)
-_WORD = re.compile(r"\w{3,}")
+FILTER_STATUSES = (*STATUSES, "none")
+# What people call a position: the UPR's own words since the 2nd cycle are "supported" and "noted".
+STATUS_WORDS = {"accepted": "supported", "accept": "supported", "support": "supported", "rejected": "noted",
+                "not accepted": "noted", "not supported": "noted", "took note": "noted", "note": "noted",
+                "partial": "partially", "partially supported": "partially", "partially accepted": "partially",
+                "unknown": "none", "no response": "none"}
+QUERY_SIMILARITY = 0.5  # least cosine similarity (all-MiniLM-L6-v2) for a query match holding only some of its words
+QUERY_SIMILARITY_ALONE = 0.62  # ... and for one holding none of them
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_STOPWORDS = frozenset("""the and for with that this these those from into onto about their there which what who whom
+    whose when where why how are was were been being have has had not all any its our your they them his her
+    recommendation recommendations recommended recommend""".split())
 _UN_NUMBER = re.compile(r"^\d+\.\d+$")
 
 
 @dataclass(frozen=True)
-class RecommendationItem:
-    """One recommendation, quoted exactly, with where it is and what it is about."""
+class CountSource:
+    """A views paragraph a count can be cited to: a status list (count = the numbers it lists) or the document's
+    own statement of its totals (stated=True: "The Government of Slovenia accepts 142 recommendations")."""
 
-    id: str
-    doc_id: str
-    file_name: str
-    doc_title: str
-    paragraph: str
-    label: str
+    status: str
+    count: int
     passage_id: str
-    text: str
-    actor: str = ""
-    themes: tuple[Tag, ...] = ()
-    groups: tuple[Tag, ...] = ()
-    response_status: str = ""
-    response_reason: str = ""
-    article_title: str = ""
-
-
-def recommendation_items(passage: Passage, doc_record: DocRecord | None,
-                         response_doc: bool | None = None) -> list[RecommendationItem]:
-    """The recommendation items in one passage (untagged, without responses); [] when it holds none.
-
-    Args:
-        passage: any indexed passage.
-        doc_record: its document's manifest record (None: the document type is unknown, so sentence items are
-            taken only from passages whose section kind is "news").
-        response_doc: whether the document is a State's views on recommendations, whose "140.47" blocks are
-            responses, not recommendations; None decides from the document's title.
-    """
-    meta = doc_record.meta if doc_record else None
-    if response_doc is None:
-        response_doc = bool(meta) and is_views_document(meta.title, meta.short_title)
-    if response_doc:
-        return []
-    base = dict(doc_id=passage.doc_id, file_name=meta.file_name if meta else "",
-                doc_title=meta.short_title or meta.title if meta else "", paragraph=passage.paragraph,
-                label=passage.label, passage_id=passage.id, actor=passage.actor, article_title=passage.article_title)
-    if passage.section_kind == "recommendation":
-        if _BOILERPLATE.match(passage.text) or not re.search(r"[^\W\d_]{3}", passage.text):
-            return []
-        return [RecommendationItem(id=f"{passage.doc_id}:{passage.paragraph}", text=passage.text, **base)]
-    if not (meta.doc_type in SENTENCE_DOC_TYPES if meta else passage.section_kind == "news"):
-        return []
-    part = f":p{passage.part}" if passage.part > 1 else ""  # split paragraphs number sentences per part
-    return [RecommendationItem(id=f"{passage.doc_id}:{passage.paragraph}{part}:s{n}", text=sentence.strip(), **base)
-            for n, sentence in enumerate(split_sentences(passage.text), 1) if RECOMMEND_SENTENCE.search(sentence)]
+    label: str
+    stated: bool = False
 
 
 class RecommendationExplorer:
-    """All recommendation items of an index, recomputed only when the set of live documents changes.
+    """All recommendation items of an index.
 
     Args:
         index: a vectorstore.index.Index.
@@ -110,54 +67,92 @@ class RecommendationExplorer:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._items: list[RecommendationItem] = []
-        self._vectors = np.zeros((0, 0), dtype=np.float32)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._views: dict[str, Views] = {}
 
     def items(self) -> list[RecommendationItem]:
-        """Every item, in document (file name) and reading order."""
+        """Every item: by document (newest first), then by number."""
         with self._lock:
             if self._key != tuple(sorted(self.index.live.items())):
                 self._recompute()
             return list(self._items)
 
     def documents(self) -> list[DocRecord]:
-        """The documents that have at least one item."""
-        ids = {i.doc_id for i in self.items()}
-        return [r for r in self.index.documents() if r.meta.doc_id in ids]
+        """The documents that have at least one item, in the items' order."""
+        order = list(dict.fromkeys(i.doc_id for i in self.items()))
+        records = {r.meta.doc_id: r for r in self.index.documents()}
+        return [records[d] for d in order if d in records]
 
-    def filter(self, theme: str | None = None, group: str | None = None, doc: str | None = None,
-               query: str | None = None, status: str | None = None) -> list[RecommendationItem]:
-        """Items matching every given criterion; with a query, ranked by relevance, otherwise in reading order.
+    def filter(self, theme: str | Sequence[str] | None = None, group: str | Sequence[str] | None = None,
+               doc: str | None = None, query: str | None = None, status: str | Sequence[str] | None = None,
+               actor: str | Sequence[str] | None = None, doc_ids: Iterable[str] | None = None
+               ) -> list[RecommendationItem]:
+        """Items matching every given criterion, by document (newest first) then number.
 
         Args:
-            theme / group: an id or label of the vocabulary, case-insensitive.
+            theme / group: vocabulary ids or labels, case-insensitive; a list matches items with any of them.
             doc: a document id, file name or (part of) its title, case-insensitive.
-            query: free text; an item matches when it shares a word with it or is similar in meaning.
-            status: "supported", "noted", or "none" (no response known).
+            query: free text; an item matches when it holds every content word (or some and is close in meaning).
+            status: "supported", "noted", "partially" or "none" (no response known); "accepted", "rejected" and
+                the like are understood; a list matches any.
+            actor: recommending State(s), case-insensitive ("United Kingdom", "UK" and "United Kingdom of Great
+                Britain and Northern Ireland" are one State); a list matches any.
+            doc_ids: document ids (e.g. from a resolver of "the fourth cycle"); None for all.
 
         Raises:
             ConfigError: unknown theme, group, status or document; the message lists the valid values.
         """
-        themes = self.vocabulary.resolve("theme", theme).id if theme else None
-        groups = self.vocabulary.resolve("group", group).id if group else None
-        if status and status.lower() not in STATUSES:
-            raise ConfigError(f"unknown response status {status!r}; use one of: {', '.join(STATUSES)}")
-        items = self.items()
-        if themes:
-            items = [i for i in items if any(t.id == themes for t in i.themes)]
-        if groups:
-            items = [i for i in items if any(t.id == groups for t in i.groups)]
+        themes = {self.vocabulary.resolve("theme", t).id for t in _many(theme)}
+        groups = {self.vocabulary.resolve("group", g).id for g in _many(group)}
+        statuses = {_status(s) for s in _many(status)}
+        states = {canonical_state(a) for a in _many(actor)}
+        wanted_docs = set(doc_ids) if doc_ids is not None else None
         if doc:
-            doc_ids = self._doc_ids(doc)
-            items = [i for i in items if i.doc_id in doc_ids]
-        if status:
-            wanted = "" if status.lower() == "none" else status.lower()
-            items = [i for i in items if i.response_status == wanted]
-        return self._ranked(items, query) if query and query.strip() else items
+            wanted_docs = self._doc_ids(doc) & wanted_docs if wanted_docs is not None else self._doc_ids(doc)
+        items = self.items()
+        if wanted_docs is not None:
+            items = [i for i in items if i.doc_id in wanted_docs]
+        if themes:
+            items = [i for i in items if themes & {t.id for t in i.themes}]
+        if groups:
+            items = [i for i in items if groups & {t.id for t in i.groups}]
+        if statuses:
+            items = [i for i in items if (i.response_status or "none") in statuses]
+        if states:
+            items = [i for i in items if states & {canonical_state(s) for s in i.states}]
+        return self._matching(items, query) if query and query.strip() else items
+
+    def counts(self, doc_ids: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+        """{doc_id: {"supported": n, "noted": n, "partially": n, "none": n, "total": n}} per document with items."""
+        wanted = set(doc_ids) if doc_ids is not None else None
+        out: dict[str, dict[str, int]] = {}
+        for item in self.items():
+            if wanted is None or item.doc_id in wanted:
+                row = out.setdefault(item.doc_id, {**{s: 0 for s in FILTER_STATUSES}, "total": 0})
+                row[item.response_status or "none"] += 1
+                row["total"] += 1
+        return out
+
+    def count_sources(self, doc_ids: Iterable[str] | None = None) -> dict[str, list[CountSource]]:
+        """{doc_id: the views paragraphs stating its counts}: the document's own statement of its totals first,
+        then each status list; [] for a document without a views document or with per-answer statuses."""
+        self.items()
+        wanted = set(doc_ids) if doc_ids is not None else None
+        out = {}
+        for doc_id, views in self._views.items():
+            if wanted is not None and doc_id not in wanted:
+                continue
+            stated = [CountSource(s, n, views.stated_block.passage_id, views.stated_block.citation, True)
+                      for s, n in views.stated.items()] if views.stated_block else []
+            out[doc_id] = stated + [CountSource(sl.status, sl.count, sl.block.passage_id, sl.block.citation)
+                                    for sl in views.lists]
+        return out
 
     def _doc_ids(self, key: str) -> set[str]:
         key = key.strip().lower()
         records = self.index.documents()
-        exact = {r.meta.doc_id for r in records if key in (r.meta.doc_id.lower(), r.meta.file_name.lower())}
+        exact = {r.meta.doc_id for r in records if key in (r.meta.doc_id.lower(), r.meta.file_name.lower(),
+                                                            getattr(r.meta, "symbol", "").lower())}
         found = exact or {r.meta.doc_id for r in records
                           if key in f"{r.meta.file_name} {r.meta.title} {r.meta.short_title}".lower()}
         if not found:
@@ -165,101 +160,117 @@ class RecommendationExplorer:
             raise ConfigError(f"no indexed document matches {key!r}; use a file name or title: {names}")
         return found
 
-    def _ranked(self, items: list[RecommendationItem], query: str) -> list[RecommendationItem]:
-        """Items sharing a query word or similar to it, best first."""
-        words = {w.lower() for w in _WORD.findall(query)}
+    def _matching(self, items: list[RecommendationItem], query: str) -> list[RecommendationItem]:
+        """Items holding every content word of the query, or some of them (or none) and close in meaning."""
+        words = [w for w in (_stem(w) for w in _WORD.findall(query.lower())) if w not in _STOPWORDS]
         qvec = np.asarray(self.index.embedder.embed_query(query), dtype=np.float32)
-        position = {i.id: n for n, i in enumerate(self._items)}
-        scored = []
+        out = []
         for item in items:
             text = item.text.lower()
-            share = sum(1 for w in words if w in text) / len(words) if words else 0.0
-            sim = float(self._vectors[position[item.id]] @ qvec) if len(self._vectors) else 0.0
-            if share > 0 or sim >= QUERY_SIMILARITY:
-                scored.append((sim + QUERY_KEYWORD_WEIGHT * share, item))
-        return [item for _, item in sorted(scored, key=lambda s: -s[0])]
+            found = sum(1 for w in words if re.search(rf"(?<!\w){re.escape(w)}", text))
+            vector = self._vectors.get(item.id)
+            sim = float(vector @ qvec) if vector is not None else 0.0
+            if (words and found == len(words)) or (found and sim >= QUERY_SIMILARITY) or sim >= QUERY_SIMILARITY_ALONE:
+                out.append(item)
+        return out
 
     def _recompute(self) -> None:
         records = self.index.documents()
         items: list[RecommendationItem] = []
-        responses: dict[str, dict] = {}
+        views: dict[str, tuple[DocRecord, Views]] = {}
         for rec in records:
             passages = self.index.store.passages_of(rec.meta.doc_id, rec.version)
-            head = " ".join(p.text for p in passages[:3])
-            if is_views_document(rec.meta.title, rec.meta.short_title, head):
-                symbol = document_symbol(rec.meta.short_title, rec.meta.title, head)
-                parsed = parse_responses(responses_text(passages))
-                responses[f"country:{_country(rec)}"] = responses[family_of(symbol) or "?"] = parsed
+            if is_views(rec.meta):
+                views[rec.meta.doc_id] = (rec, parse_views(blocks_from_passages(passages)))
                 continue
             for p in passages:
                 items.extend(recommendation_items(p, rec, response_doc=False))
-        items = _merge_parts(items)
+        items = merge_parts(items)
         by_doc = {r.meta.doc_id: r for r in records}
-        items = [_with_response(i, by_doc[i.doc_id], responses) for i in items]
+        self._views = {}
+        for doc_id in dict.fromkeys(i.doc_id for i in items):
+            found = _views_for(by_doc[doc_id], views.values())
+            if found is not None:
+                self._views[doc_id] = found
+        items = [_with_response(i, self._views.get(i.doc_id), _prefix(items, i.doc_id)) for i in items]
         vectors = self.index.embedder.embed_documents([i.text for i in items]) if items else []
         tagger = self._tagger or Tagger(self.vocabulary, self.index.embedder)
         tags = tagger.tag([i.text for i in items], [i.article_title for i in items], vectors)
-        self._items = [replace(i, themes=th, groups=gr) for i, (th, gr) in zip(items, tags)]
-        self._vectors = np.asarray(vectors, dtype=np.float32)
+        items = [replace(i, themes=th, groups=gr) for i, (th, gr) in zip(items, tags)]
+        self._vectors = {i.id: np.asarray(v, dtype=np.float32) for i, v in zip(items, vectors)}
+        self._items = _ordered(items)
         self._key = tuple(sorted((r.meta.doc_id, r.version) for r in records))
 
-    @staticmethod
-    def to_csv(items: Sequence[RecommendationItem]) -> str:
-        """CSV with CSV_COLUMNS; tags as "; "-joined labels."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for i in items:
-            writer.writerow([i.id, i.file_name, i.label, i.paragraph, i.actor, "; ".join(t.label for t in i.themes),
-                             "; ".join(t.label for t in i.groups), i.response_status, i.response_reason, i.text])
-        return out.getvalue()
 
-    @staticmethod
-    def to_json(items: Sequence[RecommendationItem]) -> str:
-        """A JSON array of items; each tag with id, label, why and score."""
-        return json.dumps([asdict(i) for i in items], indent=2, ensure_ascii=False)
+def _many(value) -> list[str]:
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else list(value)
+    return [v for v in values if v and str(v).strip()]
 
 
-def items_text(items: Sequence[RecommendationItem], text_width: int = 70) -> str:
-    """A compact terminal table: label, themes, groups, response, text clipped to text_width."""
-    if not items:
-        return "no recommendations match"
-    rows = [(i.label, ", ".join(t.id for t in i.themes) or "-", ", ".join(t.id for t in i.groups) or "-",
-             i.response_status or "-", _clip(i.text, text_width)) for i in items]
-    headers = ("label", "themes", "groups", "response", "text")
-    widths = [min(max(len(str(r[c])) for r in [headers, *rows]), 60) for c in range(4)]
-    line = lambda r: "  ".join([*(_clip(str(v), w).ljust(w) for v, w in zip(r[:4], widths)), r[4]])
-    return "\n".join([line(headers), *map(line, rows), f"{len(items)} recommendations"])
+def _status(value: str) -> str:
+    key = " ".join(value.lower().split())
+    key = STATUS_WORDS.get(key, key)
+    if key not in FILTER_STATUSES:
+        raise ConfigError(f"unknown response status {value!r}; use one of: {', '.join(FILTER_STATUSES)}")
+    return key
 
 
-def _clip(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _stem(word: str) -> str:
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
-def _merge_parts(items: list[RecommendationItem]) -> list[RecommendationItem]:
-    """One item per paragraph: consecutive parts of a split paragraph share an id and are joined."""
-    out: list[RecommendationItem] = []
-    for item in items:
-        if out and out[-1].id == item.id:
-            out[-1] = replace(out[-1], text=f"{out[-1].text} {item.text}")
-        else:
-            out.append(item)
-    return out
+def _ordered(items: list[RecommendationItem]) -> list[RecommendationItem]:
+    """By document, newest first (undated last; ties by file name), then by number; sentences in reading order."""
+    position = {i.id: n for n, i in enumerate(items)}
+    out = sorted(items, key=lambda i: (i.file_name, number_key(i.paragraph), position[i.id]))
+    return sorted(out, key=lambda i: i.doc_date, reverse=True)  # stable: the order above holds within a document
 
 
-def _country(rec: DocRecord) -> str:
-    return rec.meta.countries[0] if rec.meta.countries else ""
+def _views_for(report: DocRecord, views: Iterable[tuple[DocRecord, Views]]) -> Views | None:
+    """The views document answering a report: the same UN symbol family ("A/HRC/59/15" for
+    "A/HRC/59/15/Add.1"), else the same country and UPR cycle."""
+    meta = report.meta
+    symbol = family_of(getattr(meta, "symbol", "") or document_symbol(meta.short_title, meta.title))
+    candidates = list(views)
+    for rec, parsed in candidates:
+        other = getattr(rec.meta, "symbol", "") or document_symbol(rec.meta.short_title, rec.meta.title)
+        if symbol and family_of(other) == symbol:
+            return parsed
+    cycle, country = getattr(meta, "cycle", 0), _country(meta)
+    same = [parsed for rec, parsed in candidates
+            if country and _country(rec.meta) == country and (not cycle or getattr(rec.meta, "cycle", 0) == cycle)]
+    return same[0] if len(same) == 1 else None
 
 
-def _with_response(item: RecommendationItem, rec: DocRecord, responses: dict[str, dict]) -> RecommendationItem:
-    """The item with the response its document family's views give to its UN number, if any."""
-    if not responses or not _UN_NUMBER.match(item.paragraph):
+def _country(meta) -> str:
+    return getattr(meta, "country", "") or (meta.countries[0] if meta.countries else "")
+
+
+def _prefix(items: list[RecommendationItem], doc_id: str) -> str:
+    """The one prefix of a report's UN numbers ("115" for 115.1-115.163); "" when there are several or none."""
+    prefixes = {i.paragraph.split(".")[0] for i in items if i.doc_id == doc_id and _UN_NUMBER.match(i.paragraph)}
+    return prefixes.pop() if len(prefixes) == 1 else ""
+
+
+def _with_response(item: RecommendationItem, views: Views | None, prefix: str) -> RecommendationItem:
+    """The item with the response its document's views give to its UN number, if any."""
+    if views is None or not _UN_NUMBER.match(item.paragraph):
         return item
-    # Same family by UN symbol (".../Add.1" extends "..."); without a symbol, the same main country.
-    family = document_symbol(rec.meta.short_title, rec.meta.title)
-    found = responses.get(family) if family else responses.get(f"country:{_country(rec)}")
-    response = (found or {}).get(item.paragraph)
+    key = item.paragraph
+    if views.bare:
+        if not prefix or not item.paragraph.startswith(prefix + "."):
+            return item
+        key = item.paragraph[len(prefix) + 1:]
+    response = views.responses.get(key)
     if response is None:
         return item
-    return replace(item, response_status=response.status, response_reason=response.reason)
+    status, reason = response.status_block, response.reason_block
+    return replace(item, response_status=response.status, response_reason=response.reason,
+                   response_passage_id=status.passage_id if status else "", response_label=status.citation if status else "",
+                   reason_passage_id=reason.passage_id if reason and response.reason else "",
+                   reason_label=reason.citation if reason and response.reason else "")

@@ -1,36 +1,61 @@
-"""A State's responses to UPR recommendations, parsed from its "views on recommendations" addendum.
+"""A State's responses to UPR recommendations, read from its "views on recommendations" addendum.
 
-The addendum (e.g. A/HRC/59/15/Add.1) states each recommendation's status in list paragraphs ("3. The Government
-accepts the following recommendations: 140.7, 140.8, ...", "5. The Government takes note of recommendations ...")
-and gives reasons in blocks headed by the numbers they cover ("140.82-85, 87", "140.120, 209", "140.118-119").
-parse_responses is pure; responses_text rebuilds that text from indexed passages, whose heading path keeps the
-block headers.
+The addendum is read as the ingest parser gives it: paragraphs (Block), each with the label the document gives it.
+Three layouts:
+- status lists with UN numbers (A/HRC/59/15/Add.1, 4th cycle): "3. The Government accepts the following
+  recommendations: 140.7, 140.8, ...", "5. The Government takes note of recommendations 140.1, ...", and reason
+  blocks labelled with the numbers they answer ("140.82-85, 87", "140.120, 209");
+- status lists with the report's bare numbers (A/HRC/28/15/Add.1, 2nd cycle): "3. ... accepts the recommendations
+  1–5, 14–16, ...", reason blocks "Rec. 18", "Recs. 6–13" (labelled "18", "6-13"). A bare 18 is the report's
+  115.18: Views.bare says so and the explorer adds the report's prefix;
+- one answer per recommendation (A/HRC/14/15/Add.1, 1st cycle): "1. Slovenia cannot ... make a definitive
+  statement", "5., 6., 7., 8., 9. The Slovenian Government accepts these recommendations", the status read from
+  the answer's own words (assistant.recommendations.statuses).
+Unnumbered paragraphs continue the answer above them. A reason that only says "See recommendation 71." gets the
+reason it points to appended.
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
+from assistant.recommendations.statuses import (NOTED, PARTIAL, SUPPORTED, answer_status, bare_status_sentence,
+                                                list_statuses, section_status, stated_counts)
 from ingest.types import Passage
 
 log = logging.getLogger(__name__)
 
-SUPPORTED, NOTED = "supported", "noted"
+__all__ = ["Block", "NOTED", "PARTIAL", "Response", "StatusList", "SUPPORTED", "Views", "blocks_from_passages",
+           "document_symbol", "expand_numbers", "family_of", "is_views_document", "parse_views"]
 
-_REF = r"\d+\.\d+(?:\s*[-–]\s*(?:\d+\.)?\d+)?"  # "140.82" or "140.82-85"
-_SPEC_LINE = re.compile(rf"^\s*{_REF}(?:\s*[,;.]\s*(?:{_REF}|\d+(?:\s*[-–]\s*\d+)?))*\s*[,.;:]?\s*$")
-_SECTION = re.compile(r"^\s*[IVX]{1,4}\.\s+\S")
-_NUMBERED = re.compile(r"^\s*(\d{1,3})\.\s+[A-Z]")
-_FURNITURE = re.compile(r"^\s*(\d{1,3}|[A-Z]+/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)+)\s*$")  # page numbers, document symbols
-_TRIGGER = re.compile(r"\b(accepts?|supports?|takes? note of|notes)\b[^:\d]{0,60}?recommendations?\s*:?", re.I)
-_LIST_RUN = re.compile(r"(?:\d+\.\d+(?:\s*[-–]\s*(?:\d+\.)?\d+)?|\d+(?:\s*[-–]\s*\d+)?|[\s,.;]+|and\b)+")
-_FIRST_NUMBER = re.compile(r"\d+\.\d+")
-_MAX_LIST_LEAD = 160  # "... and provides some additional information about the implementation:" before the numbers
+_LABEL = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s*[-–]\s*(?:\d+\.)?\d+)?(?:\s*,\s*\d+(?:\.\d+)?(?:\s*[-–]\s*\d+)?)*\s*$")
 _TOKEN = re.compile(r"(?:(\d+)\.)?(\d+)(?:\s*[-–]\s*(?:\d+\.)?(\d+))?")
+_SEE = re.compile(r"^\s*see (?:also |information on )?recommendations?\s+([\d\s,–-]+(?:and\s+\d+)?)", re.I)
+_OPENING = 6  # blocks searched for the counts a document states ("accepts 142 recommendations")
 _VIEWS = re.compile(r"views on (the )?(conclusions|(UPR )?recommendations)", re.I)
 _SYMBOL = re.compile(r"\b[A-Z]{1,2}/HRC/(?:[A-Z0-9.]+/)*[A-Z0-9.]+\d(?:/Add\.\d+)?", re.I)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a views document.
+
+    Attributes:
+        label: the numbers it is labelled with as the parser gives them ("3", "140.82-85, 87", "6-13"); "" when
+            unnumbered.
+        text: the paragraph (parts of a split one joined).
+        heading: its heading path ("III. Noted recommendations").
+        passage_id / citation / page: where it is indexed, for citing it.
+    """
+
+    label: str
+    text: str
+    heading: str = ""
+    passage_id: str = ""
+    citation: str = ""
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,106 +63,167 @@ class Response:
     """What the State under review said about one recommendation.
 
     Attributes:
-        status: SUPPORTED or NOTED.
-        reason: the explanation given for it, whitespace-normalised; "" when none was given.
-        source_paragraph: the number of the paragraph stating the status ("3"), or the reason block's header.
-        reason_ref: the header of the reason block as written ("140.82-85, 87"), "" without a reason.
+        status: SUPPORTED, NOTED or PARTIAL.
+        reason: the State's explanation, whitespace-normalised; "" when none was given.
+        status_block: the paragraph stating the status (a status list, or the answer itself).
+        reason_block: the paragraph giving the reason, None without one.
     """
 
     status: str
     reason: str = ""
-    source_paragraph: str = ""
-    reason_ref: str = ""
+    status_block: Block | None = None
+    reason_block: Block | None = None
+
+    @property
+    def source_paragraph(self) -> str:
+        """The label of the paragraph stating the status ("3", "5-9")."""
+        return self.status_block.label if self.status_block else ""
+
+    @property
+    def reason_ref(self) -> str:
+        """The label of the reason block as written ("140.82-85, 87"), "" without a reason."""
+        return self.reason_block.label if self.reason_block and self.reason else ""
 
 
-def parse_responses(text: str) -> dict[str, Response]:
-    """Recommendation number ("140.47") -> Response, from the text of a views-on-recommendations document.
+@dataclass(frozen=True)
+class StatusList:
+    """A paragraph listing recommendations under one status: what a count of them is cited to."""
 
-    Handles comma lists with stray full stops ("140.35. 140.36"), ranges ("140.82-85", "140.118-119") and
-    shortened continuations ("140.82-85, 87", "140.120, 209"). A number listed under both statuses keeps the
-    first and is logged. Page numbers and document-symbol lines (PDF page furniture) are ignored.
+    status: str
+    block: Block
+    count: int
+
+
+@dataclass(frozen=True)
+class Views:
+    """Everything read from one views document.
+
+    Attributes:
+        responses: recommendation number as the document writes it ("140.7", or bare "7" when bare) -> Response.
+        bare: the numbers are the report's own without its prefix ("Rec. 18" for 115.18).
+        lists: the status-list paragraphs, in order.
+        stated: the counts the document states itself ({"supported": 142, "noted": 21}), {} when it states none.
+        stated_block: the paragraph stating them.
     """
-    statuses: dict[str, tuple[str, str]] = {}
-    reasons: dict[str, tuple[str, str, str]] = {}
-    for kind, head, body, section_status in _segments(text):
-        if kind == "paragraph":
-            _read_list(head, body, statuses)
-        else:
-            reason = " ".join(body.split())
-            for number in expand_numbers(head):
-                reasons.setdefault(number, (reason, head.strip().rstrip(".;:"), section_status))
+
+    responses: dict[str, Response] = field(default_factory=dict)
+    bare: bool = False
+    lists: tuple[StatusList, ...] = ()
+    stated: dict[str, int] = field(default_factory=dict)
+    stated_block: Block | None = None
+
+
+def blocks_from_passages(passages: Sequence[Passage]) -> list[Block]:
+    """A views document's passages (reading order) as blocks: parts of a split paragraph joined."""
+    blocks: list[Block] = []
+    for p in passages:
+        if p.part > 1 and blocks:
+            blocks[-1] = replace(blocks[-1], text=f"{blocks[-1].text} {p.text}")
+            continue
+        blocks.append(Block(p.paragraph if p.numbered else "", p.text, p.heading, p.id, p.label, p.page))
+    return blocks
+
+
+def parse_views(blocks: Sequence[Block]) -> Views:
+    """Statuses, reasons and their sources from a views document's blocks (see the module docstring)."""
+    answers = _answers(blocks)
+    lists = [(b, status, spec) for b in answers for status, spec in list_statuses(b.text)]
+    # the counts a document states about itself come in its opening paragraphs
+    stated, stated_block = next(((c, b) for b in blocks[:_OPENING] for c in [stated_counts(b.text)] if c),
+                                ({}, None))
+    if lists:
+        listed = {id(b) for b, *_ in lists}
+        first = next(n for n, b in enumerate(answers) if id(b) in listed)
+        reasons = [b for b in answers[first:] if id(b) not in listed]
+        responses = _from_lists(lists, reasons)
+        numbers = [n for _, _, spec in lists for n in expand_numbers(spec)]
+        status_lists = tuple(StatusList(s, b, len(expand_numbers(spec))) for b, s, spec in lists)
+    else:
+        responses = _from_answers([b for b in answers if b.label])
+        numbers, status_lists = list(responses), ()
+    bare = bool(numbers) and all("." not in n for n in numbers)
+    return Views(_resolve_references(responses), bare, status_lists, stated, stated_block)
+
+
+def _answers(blocks: Sequence[Block]) -> list[Block]:
+    """Labelled blocks with the unnumbered paragraphs that follow each joined to it; text before the first
+    labelled block is left out (the document's introduction)."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.label and _LABEL.match(block.label):
+            out.append(block)
+        elif out and not block.label:
+            out[-1] = replace(out[-1], text=f"{out[-1].text}\n{block.text}")
+    return out
+
+
+def _from_lists(lists: list[tuple[Block, str, str]], reasons: list[Block]) -> dict[str, Response]:
+    statuses: dict[str, tuple[str, Block]] = {}
+    for block, status, spec in lists:
+        for number in expand_numbers(spec):
+            if number in statuses and statuses[number][0] != status:
+                log.warning("recommendation %s is listed as %s and %s; keeping %s", number, statuses[number][0],
+                            status, statuses[number][0])
+            statuses.setdefault(number, (status, block))
+    explained: dict[str, Block] = {}
+    for block in reasons:
+        for number in expand_numbers(block.label):
+            explained.setdefault(number, block)
     out = {}
-    for number in sorted(set(statuses) | set(reasons), key=_sort_key):
-        status, paragraph = statuses.get(number, ("", ""))
-        reason, ref, section_status = reasons.get(number, ("", "", ""))
-        status = status or section_status
+    for number in sorted(set(statuses) | set(explained), key=_sort_key):
+        status, block = statuses.get(number, ("", None))
+        reason_block = explained.get(number)
+        if not status and reason_block is not None:
+            status, block = section_status(reason_block.heading), reason_block
         if not status:
             log.warning("recommendation %s has a reason but no stated status; skipped", number)
             continue
-        out[number] = Response(status, reason, paragraph or ref, ref)
+        reason = " ".join(reason_block.text.split()) if reason_block else ""
+        out[number] = Response(status, reason, block, reason_block)
     return out
 
 
-def expand_numbers(spec: str) -> list[str]:
-    """"140.82-85, 87" -> ["140.82", "140.83", "140.84", "140.85", "140.87"]; bare numbers reuse the last prefix."""
-    out, prefix = [], None
+def _from_answers(answers: list[Block]) -> dict[str, Response]:
+    out = {}
+    for block in answers:
+        status = answer_status(block.text)
+        if not status:
+            log.warning("answer %s states no status; its recommendations are left without one", block.label)
+            continue
+        reason = "" if bare_status_sentence(block.text) else " ".join(block.text.split())
+        for number in expand_numbers(block.label):
+            out.setdefault(number, Response(status, reason, block, block if reason else None))
+    return out
+
+
+def _resolve_references(responses: dict[str, Response]) -> dict[str, Response]:
+    """"See recommendation 71." -> the same words followed by recommendation 71's own reason."""
+    out = dict(responses)
+    for number, response in responses.items():
+        match = _SEE.match(response.reason)
+        if not match:
+            continue
+        prefix = number.rsplit(".", 1)[0] + "." if "." in number else ""
+        cited = []
+        for ref in expand_numbers(" ".join(match.group(1).replace("and", ",").split()), prefix):
+            other = responses.get(ref)
+            if other and other.reason and not _SEE.match(other.reason) and other.reason not in cited:
+                cited.append(other.reason)
+        if cited:
+            out[number] = replace(response, reason=f"{response.reason} (" + " / ".join(cited) + ")")
+    return out
+
+
+def expand_numbers(spec: str, prefix: str = "") -> list[str]:
+    """"140.82-85, 87" -> ["140.82", "140.83", "140.84", "140.85", "140.87"]; bare numbers reuse the last
+    prefix ("140."), or the one given, or stay bare ("6–8" -> ["6", "7", "8"])."""
+    out, last = [], prefix.rstrip(".") or None
     for major, minor, end in _TOKEN.findall(spec):
-        prefix = major or prefix
-        if prefix is None:
-            continue
-        last = int(end) if end else int(minor)
-        out.extend(f"{prefix}.{n}" for n in range(int(minor), max(last, int(minor)) + 1))
+        last = major or last
+        first, stop = int(minor), int(end) if end else int(minor)
+        head = f"{last}." if last else ""
+        out.extend(f"{head}{n}" for n in range(first, max(stop, first) + 1))
     return out
-
-
-def _segments(text: str) -> Iterable[tuple[str, str, str, str]]:
-    """(kind, head, body, section status) for each numbered paragraph and each reason block, in order."""
-    lines = [line for line in text.splitlines() if line.strip() and not _FURNITURE.match(line)]
-    kind, head, body, section_status = "", "", [], ""
-    for i, line in enumerate(lines):
-        boundary = None
-        if _SECTION.match(line) and not _SPEC_LINE.match(line):
-            boundary = ("section", line)
-        elif _NUMBERED.match(line):
-            boundary = ("paragraph", line)
-        elif _SPEC_LINE.match(line) and _starts_reason(lines[i + 1] if i + 1 < len(lines) else ""):
-            boundary = ("reason", line)
-        if boundary is None:
-            body.append(line)
-            continue
-        if kind in ("paragraph", "reason"):
-            yield kind, head, "\n".join(body), section_status
-        kind, head, body = boundary[0], boundary[1], []
-        if kind == "paragraph":
-            body = [line]
-        elif kind == "section":
-            section_status = NOTED if re.search(r"\bnoted\b", line, re.I) else (
-                SUPPORTED if re.search(r"\b(accepted|supported)\b", line, re.I) else "")
-    if kind in ("paragraph", "reason"):
-        yield kind, head, "\n".join(body), section_status
-
-
-def _starts_reason(line: str) -> bool:
-    """A reason block's first line is prose starting with a capital: not a heading or numbered paragraph."""
-    stripped = line.strip()
-    return bool(stripped) and (stripped[0].isupper() or stripped[0] in "\"“'‘") and not (
-        _SECTION.match(line) or _NUMBERED.match(line))
-
-
-def _read_list(head: str, body: str, statuses: dict[str, tuple[str, str]]) -> None:
-    """Record the statuses a list paragraph states ("... accepts the following recommendations: 140.7, ...")."""
-    match = _TRIGGER.search(body)
-    if not match:
-        return
-    status = NOTED if "note" in match.group(1).lower() else SUPPORTED
-    first = _FIRST_NUMBER.search(body, match.end(), match.end() + _MAX_LIST_LEAD)
-    run = _LIST_RUN.match(body, first.start()) if first else None
-    paragraph = _NUMBERED.match(head).group(1)
-    for number in expand_numbers(run.group(0) if run else ""):
-        if number in statuses and statuses[number][0] != status:
-            log.warning("recommendation %s is listed as %s and %s; keeping %s", number, statuses[number][0],
-                        status, statuses[number][0])
-        statuses.setdefault(number, (status, paragraph))
 
 
 def _sort_key(number: str) -> tuple[int, ...]:
@@ -161,27 +247,3 @@ def document_symbol(*texts: str) -> str:
 def family_of(symbol: str) -> str:
     """The symbol of the document an addendum belongs to: "A/HRC/59/15/Add.1" -> "A/HRC/59/15"."""
     return re.sub(r"/Add\.\d+$", "", symbol, flags=re.I)
-
-
-def responses_text(passages: Sequence[Passage]) -> str:
-    """Rebuild a views document's text from its passages (reading order) for parse_responses.
-
-    The parser keeps reason-block headers ("140.82-85, 87") as headings, so each new heading is written back on its
-    own line, own paragraph numbers as "3. ", and parts of a split paragraph are joined on one line.
-    """
-    lines: list[str] = []
-    previous: list[str] = []
-    for p in passages:
-        path = [h for h in p.heading.split(" > ") if h] if p.heading else []
-        shared = 0
-        while shared < min(len(path), len(previous)) and path[shared] == previous[shared]:
-            shared += 1
-        lines.extend(path[shared:])
-        previous = path
-        if p.part > 1 and lines:
-            lines[-1] += " " + p.text
-        elif p.numbered and _SPEC_LINE.match(p.paragraph):  # a reason block: its label, then the reasons
-            lines.extend([p.paragraph, p.text])
-        else:
-            lines.append(f"{p.paragraph}. {p.text}" if p.numbered else p.text)
-    return "\n".join(lines)

@@ -74,6 +74,12 @@ class Vocabulary:
             return partial[0]
         raise ConfigError(f"unknown {kind} {key!r}; use one of: {', '.join(e.id for e in entries)}")
 
+    def mentioned(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(theme ids, group ids) whose keywords occur in text, by the tagger's own keyword rule: a question's words
+        name the entries an item with the same words is tagged with ("Roma children" -> groups roma, children)."""
+        return (tuple(e.id for e in self.themes if _keyword_why(e, text, "")),
+                tuple(e.id for e in self.groups if _keyword_why(e, text, "")))
+
 
 def load_vocabulary(text: str | None = None) -> Vocabulary:
     """The packaged vocabulary, or one parsed from YAML text (tests).

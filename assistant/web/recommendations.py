@@ -12,7 +12,7 @@ import os
 import tempfile
 from typing import Any, Callable
 
-from assistant.recommendations import RecommendationExplorer, RecommendationItem
+from assistant.recommendations import RecommendationExplorer, RecommendationItem, to_csv
 from ingest.errors import HrqaError
 
 ALL = "(all)"
@@ -120,5 +120,5 @@ def _csv_file(explorer: RecommendationExplorer, items: list[RecommendationItem])
         return None
     handle, path = tempfile.mkstemp(prefix="recommendations-", suffix=".csv")
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-        f.write(explorer.to_csv(items))
+        f.write(to_csv(items))
     return path
