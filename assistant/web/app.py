@@ -245,8 +245,10 @@ def _wire(gr, app, w: SimpleNamespace, h: _Handlers) -> None:
                     [w.answers, w.panel, w.answer_file, w.chat_file])
     w.cite_box.change(h.show_source, [w.cite_box, w.answers], w.panel)
     doc_outputs = [w.table, w.docs, w.country, w.to_delete, w.footer]
-    w.upload.upload(on_upload, w.upload, w.result).then(refresh_documents, None, doc_outputs)
-    w.delete.click(h.delete, w.to_delete, w.result).then(refresh_documents, None, doc_outputs)
+    uploaded = w.upload.upload(on_upload, w.upload, w.result).then(refresh_documents, None, doc_outputs)
+    deleted = w.delete.click(h.delete, w.to_delete, w.result).then(refresh_documents, None, doc_outputs)
+    for event in (uploaded, deleted):  # the Recommendations tab lists the documents as they are now
+        w.recommendations["refresh_after"](event)
     app.load(None, None, None, js=CLICK_JS)
     app.load(refresh_documents, None, doc_outputs)
 
