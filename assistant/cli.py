@@ -214,6 +214,7 @@ def _fmt(value) -> str:
 def _recommendations(args) -> int:
     from assistant import factory
     from assistant.recommendations import RecommendationExplorer, items_text, to_csv, to_json, write_xlsx
+    from ingest.errors import ConfigError
 
     explorer = RecommendationExplorer(factory.open_index(_settings(args)))
     items = explorer.filter(theme=args.theme, group=args.group, doc=args.doc, query=args.query, status=args.status,
@@ -221,11 +222,15 @@ def _recommendations(args) -> int:
     if args.csv == "-":
         sys.stdout.write(to_csv(items, bom=False))
     elif args.csv or args.xlsx:
-        if args.csv:
-            with open(args.csv, "w", encoding="utf-8", newline="") as f:
-                f.write(to_csv(items))
-        else:
-            write_xlsx(items, args.xlsx)
+        try:
+            if args.csv:
+                with open(args.csv, "w", encoding="utf-8", newline="") as f:
+                    f.write(to_csv(items))
+            else:
+                write_xlsx(items, args.xlsx)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.csv or args.xlsx}: {exc.strerror or exc}; choose another path") \
+                from exc
         print(f"wrote {len(items)} recommendations to {args.csv or args.xlsx}")
     elif args.json:
         print(to_json(items))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -70,15 +71,25 @@ def ingest(store: Path):
 
 
 def responses_rows(explorer, items) -> tuple[list[list], dict]:
-    """Per cycle: items and their statuses."""
+    """Per cycle: items, their statuses, and the counts the views document states about itself."""
     rows, data = [], {}
+    sources = explorer.count_sources()
     for cycle, (report, _views) in CYCLES.items():
         mine = [i for i in items if i.file_name == report]
         counts = Counter(i.response_status or "none" for i in mine)
-        data[cycle] = {"items": len(mine), **counts}
+        stated = {s.status: s.count for s in sources.get(mine[0].doc_id, []) if s.stated} if mine else {}
+        data[cycle] = {"items": len(mine), **counts, "stated": stated}
         rows.append([cycle, report.split("_")[-1].removesuffix(".pdf"), len(mine), counts["supported"],
-                     counts["noted"], counts["partially"], counts["none"]])
+                     counts["noted"], counts["partially"], counts["none"],
+                     " / ".join(f"{n} {s}" for s, n in stated.items()) or "-"])
     return rows, data
+
+
+def same_source(item, un) -> bool:
+    """Whether the views paragraph the item's status is cited to is the one the UN's list names ("Para. 3")."""
+    ours = re.search(r"¶(\d+)", item.response_label or "")
+    theirs = re.search(r"Para\. (\d+)\s*$", un.position_source)
+    return bool(ours and theirs and ours.group(1) == theirs.group(1))
 
 
 def gold_of(un, mapping, roma: set[str], group_ids: set[str]):
@@ -118,6 +129,7 @@ def main() -> None:
     equal = [n for n, un in un_list.items() if n in second and second[n].response_status == un.position]
     differ = [(n, un.position, second[n].response_status if n in second else "missing")
               for n, un in un_list.items() if n not in equal]
+    other_source = [n for n, un in un_list.items() if n in second and not same_source(second[n], un)]
 
     theme_scope = {i for ids in mapping.themes.values() for i in ids} & theme_ids
     group_scope = ({i for ids in mapping.persons.values() for i in ids} | {"roma"}) & group_ids
@@ -148,9 +160,12 @@ def main() -> None:
     markdown = "\n\n".join([
         f"Slovenia's UPR cycles 1, 2 and 4 ({len(items)} items, ingest {ingest_s:.0f} s). **Responses per cycle** "
         "(the working-group report's items and the status the State's views give each):",
-        table(["cycle", "report", "items", "supported", "noted", "partially", "none"], resp_rows),
+        table(["cycle", "report", "items", "supported", "noted", "partially", "none", "the views state"],
+              resp_rows),
         f"**2nd cycle positions equal to the UN's list:** {len(equal)} of {len(un_list)}"
-        + (f"; differing: {differ[:12]}" if differ else "") + ".",
+        + (f"; differing: {differ[:12]}" if differ else "") + f". Cited to the views paragraph the UN names as "
+        f"the source of the position: {len(un_list) - len(other_source)} of {len(un_list)}"
+        + (f" (other: {', '.join(other_source)})" if other_source else "") + ".",
         "**Tags against the UN's UHRI labels** (2nd cycle; micro over (item, id) pairs within the ids the UN mapping"
         " names; development = even numbers, fitted on; held-out = odd numbers):",
         table(headers, rows),
@@ -161,7 +176,8 @@ def main() -> None:
         table(["tagger", "theme P", "theme R", "group P", "group R"], sweep)])
     print(markdown)
     write(args.name, markdown, {"responses": resp_data, "positions_equal": len(equal), "positions_total": len(un_list),
-                                "positions_differ": differ, "tags": result, "per_group": per_group,
+                                "positions_differ": differ, "position_source_differs": other_source,
+                                "tags": result, "per_group": per_group,
                                 "outside_un_scheme": dict(outside), "sweep": sweep, "ingest_s": ingest_s})
 
 

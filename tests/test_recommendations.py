@@ -31,8 +31,8 @@ def passage(text, paragraph="7", kind="recommendation", actor="", part=0, page=N
 def add_meta_doc(index, meta: DocumentMeta, paragraphs):
     """Index (number, kind, text, actor) paragraphs under a given DocumentMeta ("" number: unnumbered)."""
     passages = [Passage(id=f"{meta.doc_id}:v1:{i}", doc_id=meta.doc_id, ordinal=i, text=text,
-                        paragraph=number or str(i), label=f"{meta.short_title}, ¶{number or i}", numbered=bool(number),
-                        section_kind=kind, actor=actor, page=i + 1)
+                        paragraph=number or str(i), label=f"{meta.short_title}, ¶{number or i}",
+                        numbered=bool(number), section_kind=kind, actor=actor, page=i + 1)
                 for i, (number, kind, text, actor) in enumerate(paragraphs)]
     index.store.add_passages(passages, index.embedder.embed_documents([p.text for p in passages]), "v1", meta)
     index.store.commit_document(DocRecord(meta, "v1", len(passages)))
@@ -250,6 +250,10 @@ def test_cli_recommendations_csv_xlsx_and_unknown_group(tmp_path, capsys):
     capsys.readouterr()
     assert main(["recommendations", "--group", "martians", *index_args]) == 1
     assert "unknown group 'martians'; use one of: " in capsys.readouterr().err
+    assert main(["recommendations", "--xlsx", str(tmp_path / "missing" / "r.xlsx"), *index_args]) == 1
+    assert f"cannot write {tmp_path / 'missing' / 'r.xlsx'}: " in capsys.readouterr().err
+    assert main(["recommendations", "--state", "Chile", *index_args]) == 0
+    assert capsys.readouterr().out.strip() == "no recommendations match"
 
 
 def _ingest_real(tmp_path, make_index, *names):

@@ -84,7 +84,8 @@ def test_expand_numbers_ranges_continuations_and_bare_numbers():
     assert expand_numbers("140.82-85, 87") == ["140.82", "140.83", "140.84", "140.85", "140.87"]
     assert expand_numbers("140.120, 209") == ["140.120", "140.209"]
     assert expand_numbers("140.35. 140.36") == ["140.35", "140.36"]
-    assert expand_numbers("1–5, 14– 16, 150 – 152") == ["1", "2", "3", "4", "5", "14", "15", "16", "150", "151", "152"]
+    assert expand_numbers("1–5, 14– 16, 150 – 152") == ["1", "2", "3", "4", "5", "14", "15", "16", "150", "151",
+                                                         "152"]
     assert expand_numbers("77-79, 82-83") == ["77", "78", "79", "82", "83"]
     assert expand_numbers("71", "115.") == ["115.71"]
 

@@ -30,8 +30,12 @@ STATUS_WORDS = {"accepted": "supported", "accept": "supported", "support": "supp
                 "not accepted": "noted", "not supported": "noted", "took note": "noted", "note": "noted",
                 "partial": "partially", "partially supported": "partially", "partially accepted": "partially",
                 "unknown": "none", "no response": "none"}
-QUERY_SIMILARITY = 0.5  # least cosine similarity (all-MiniLM-L6-v2) for a query match holding only some of its words
-QUERY_SIMILARITY_ALONE = 0.62  # ... and for one holding none of them
+# Least cosine similarity (all-MiniLM-L6-v2) for a query match holding only some of the query's words, and for one
+# holding none: looked at on a handful of queries over Slovenia's UPR reports ("hate speech online" finds "hate
+# speech" at 0.49; "Istanbul Convention" finds the Convention's full name at 0.63, and the next item, at 0.44, is
+# about something else).
+QUERY_SIMILARITY = 0.45
+QUERY_SIMILARITY_ALONE = 0.6
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _STOPWORDS = frozenset("""the and for with that this these those from into onto about their there which what who whom
     whose when where why how are was were been being have has had not all any its our your they them his her
@@ -170,7 +174,8 @@ class RecommendationExplorer:
             found = sum(1 for w in words if re.search(rf"(?<!\w){re.escape(w)}", text))
             vector = self._vectors.get(item.id)
             sim = float(vector @ qvec) if vector is not None else 0.0
-            if (words and found == len(words)) or (found and sim >= QUERY_SIMILARITY) or sim >= QUERY_SIMILARITY_ALONE:
+            if (words and found == len(words)) or (found and sim >= QUERY_SIMILARITY) \
+                    or sim >= QUERY_SIMILARITY_ALONE:
                 out.append(item)
         return out
 
@@ -269,8 +274,10 @@ def _with_response(item: RecommendationItem, views: Views | None, prefix: str) -
     response = views.responses.get(key)
     if response is None:
         return item
-    status, reason = response.status_block, response.reason_block
+    status = response.status_block
+    reason = response.reason_block if response.reason else None
     return replace(item, response_status=response.status, response_reason=response.reason,
-                   response_passage_id=status.passage_id if status else "", response_label=status.citation if status else "",
-                   reason_passage_id=reason.passage_id if reason and response.reason else "",
-                   reason_label=reason.citation if reason and response.reason else "")
+                   response_passage_id=status.passage_id if status else "",
+                   response_label=status.citation if status else "",
+                   reason_passage_id=reason.passage_id if reason else "",
+                   reason_label=reason.citation if reason else "")

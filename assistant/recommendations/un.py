@@ -65,7 +65,8 @@ def load_un_mapping(text: str | None = None) -> UNMapping:
     try:
         data = yaml.safe_load(text) or {}
         themes = {str(code): _ids(ids) for code, ids in (data.get("themes") or {}).items()}
-        persons = {" ".join(str(k).lower().split()): _ids(ids) for k, ids in (data.get("affected_persons") or {}).items()}
+        persons = {" ".join(str(k).lower().split()): _ids(ids)
+                   for k, ids in (data.get("affected_persons") or {}).items()}
     except (yaml.YAMLError, AttributeError, TypeError) as exc:
         raise ConfigError(f"UN mapping {_FILE[1]} is invalid ({exc}); fix the entry it names") from exc
     return UNMapping(themes, persons)
