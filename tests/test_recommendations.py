@@ -81,6 +81,11 @@ def test_states_of_every_clause_final_parenthesis_and_fallback():
         "the former Yugoslav Republic of Macedonia",)
     assert states_of("Ratify ICRMW (Senegal, Venezuela (Bolivarian Republic of), Peru);") == (
         "Senegal", "Venezuela (Bolivarian Republic of)", "Peru")
+    assert states_of("Ratify the Convention (Algeria) (Cabo Verde) (Bolivarian Republic of Venezuela);") == (
+        "Algeria", "Cabo Verde", "Bolivarian Republic of Venezuela")
+    assert states_of("Ratify the ILO Convention (No. 174) (Argentina);") == ("Argentina",)
+    assert states_of("Implement the programme (netherlands); prevent violence (Bahrain);") == ("Netherlands",
+                                                                                               "Bahrain")
     assert states_of("Strengthen the Ombudsman.", "Egypt") == ("Egypt",)
 
 

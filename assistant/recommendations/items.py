@@ -31,8 +31,10 @@ SENTENCE_DOC_TYPES = ("news", "newsletter")  # reports' "X recommended that ..."
 RECOMMEND_SENTENCE = re.compile(r"\b(is|was|were|are) recommended\b|\brecommend(s|ed)? (that|to)\b", re.I)
 # The chapeau and the disclaimer around a UPR recommendations list are classed "recommendation" by the parser.
 _BOILERPLATE = re.compile(r"^\s*(the following recommendations|all conclusions and/or recommendations)", re.I)
-# A recommending State closes its clause: "... (Egypt); continue ... (Peru);" or the item: "... (Spain, Chile);"
-_STATE_PAREN = re.compile(r"\(((?:[^()]|\([^()]*\))+)\)\s*(?=;|\.?\s*$)")
+# A recommending State closes its clause: "... (Egypt); continue ... (Peru);" or the item: "... (Spain, Chile);",
+# "... (Algeria) (Cabo Verde) (Togo);" (4th cycle: one parenthesis per State).
+_PAREN = re.compile(r"\(((?:[^()]|\([^()]*\))+)\)")
+_CLAUSE_END = re.compile(r"\s*(?:;|\.?\s*$)")
 _WARNINGS = (
     ("reads like an instruction to an AI model",
      re.compile(r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:previous|prior|above|earlier|all|any)\b"
@@ -147,19 +149,32 @@ def merge_parts(items: list[RecommendationItem]) -> list[RecommendationItem]:
 
 
 def states_of(text: str, actor: str = "") -> tuple[str, ...]:
-    """The recommending States of a UPR recommendation, in order: every "(State)" closing one of its clauses
-    ("... (Egypt); continue ... (Peru);") whose names are all countries, and its final "(A, B)", whatever the
-    names; the parser's actor when the text has none."""
+    """The recommending States of a UPR recommendation, in order: every "(State)", or run of them, closing one of
+    its clauses ("... (Egypt); continue ... (Peru);", "(Algeria) (Togo);") whose names are countries, and the
+    item's last parenthesis whatever its names; the parser's actor when the text has none. A name the document writes in lower case
+    ("(netherlands)") is given as ingest.countries spells it."""
+    runs: list[list[re.Match]] = []
+    for match in _PAREN.finditer(text):
+        if runs and not text[runs[-1][-1].end():match.start()].strip():
+            runs[-1].append(match)
+        else:
+            runs.append([match])
     found: list[str] = []
-    matches = list(_STATE_PAREN.finditer(text))
-    for n, match in enumerate(matches):
-        names = [name.strip() for name in re.split(r"[,;]", match.group(1)) if name.strip()]
-        final = n == len(matches) - 1 and not text[match.end():].strip(" ;.")
-        if names and (final or all(country_named(_plain(name)) for name in names)):
-            found.extend(name for name in names if name not in found)
+    for run in runs:
+        if not _CLAUSE_END.match(text, run[-1].end()):
+            continue
+        final = not text[run[-1].end():].strip(" ;.")
+        for n, match in enumerate(run):  # the item's very last parenthesis is a State whatever its name
+            names = [name.strip() for name in re.split(r"[,;]", match.group(1)) if name.strip()]
+            if names and ((final and n == len(run) - 1) or all(country_named(_plain(name)) for name in names)):
+                found.extend(s for s in (_spelled(name) for name in names) if s not in found)
     if not found and actor:
         found = [name.strip() for name in re.split(r"[;,]", actor) if name.strip()]
     return tuple(found)
+
+
+def _spelled(name: str) -> str:
+    return (country_named(_plain(name)) or name) if name.islower() else name
 
 
 def canonical_state(name: str) -> str:
