@@ -69,14 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = command("recommendations", _recommendations,
-                "List every recommendation with its themes, groups and the State's response; filter and export.")
-    p.add_argument("--theme", help="theme id or label (see the error message for the list)")
-    p.add_argument("--group", help="affected group id or label")
-    p.add_argument("--doc", help="document file name, id or part of its title")
-    p.add_argument("--query", help="free text, ranked by word overlap and meaning")
-    p.add_argument("--status", choices=["supported", "noted", "none"], help="response status")
+                "List every recommendation with its State, themes, groups and the State's response; filter and export.")
+    p.add_argument("--theme", action="append", help="theme id or label (repeatable: any of them)")
+    p.add_argument("--group", action="append", help="affected group id or label (repeatable)")
+    p.add_argument("--doc", help="document file name, id, UN symbol or part of its title")
+    p.add_argument("--state", action="append", help="recommending State, e.g. 'United Kingdom' (repeatable)")
+    p.add_argument("--query", help="free text: items holding its words, or close in meaning")
+    p.add_argument("--status", action="append", help="supported, noted, partially or none (repeatable)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--csv", metavar="FILE", help="write the items as CSV to FILE ('-' for stdout)")
+    out.add_argument("--xlsx", metavar="FILE", help="write the items as an Excel workbook (text cells) to FILE")
     out.add_argument("--json", action="store_true")
 
     p = command("backup", _backup, "Save the whole index (passages, vectors, manifest) to one .jsonl.gz file.")
@@ -211,20 +213,27 @@ def _fmt(value) -> str:
 
 def _recommendations(args) -> int:
     from assistant import factory
-    from assistant.recommendations import RecommendationExplorer, items_text
+    from assistant.recommendations import RecommendationExplorer, items_text, to_csv, to_json, write_xlsx
+    from ingest.errors import ConfigError
 
     explorer = RecommendationExplorer(factory.open_index(_settings(args)))
-    items = explorer.filter(theme=args.theme, group=args.group, doc=args.doc, query=args.query, status=args.status)
-    if args.csv:
-        text = explorer.to_csv(items)
-        if args.csv == "-":
-            sys.stdout.write(text)
-        else:
-            with open(args.csv, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            print(f"wrote {len(items)} recommendations to {args.csv}")
+    items = explorer.filter(theme=args.theme, group=args.group, doc=args.doc, query=args.query, status=args.status,
+                            actor=args.state)
+    if args.csv == "-":
+        sys.stdout.write(to_csv(items, bom=False))
+    elif args.csv or args.xlsx:
+        try:
+            if args.csv:
+                with open(args.csv, "w", encoding="utf-8", newline="") as f:
+                    f.write(to_csv(items))
+            else:
+                write_xlsx(items, args.xlsx)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.csv or args.xlsx}: {exc.strerror or exc}; choose another path") \
+                from exc
+        print(f"wrote {len(items)} recommendations to {args.csv or args.xlsx}")
     elif args.json:
-        print(explorer.to_json(items))
+        print(to_json(items))
     else:
         print(items_text(items))
     return 0

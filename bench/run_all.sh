@@ -23,6 +23,7 @@ run load.py --clients 20 --questions 5  # 20 concurrent chat clients against `hr
 if [[ -d ${HRQA_SHARED:-../shared}/corpus-real ]]; then
     run ingest.py              # passages/s vs the raw encoder, peak RSS, no-op re-ingest of 1,000 documents
     run query_scale.py         # ask latency and RSS at 1k/10k (100k without quick mode), embedded and server
+    run recommendations.py     # responses of three UPR cycles; tags vs the UN's labels (held-out half)
 else
     echo "== ../shared/corpus-real not found: ingest and query-scale benchmarks skipped"
 fi

@@ -22,7 +22,7 @@ def doc_id_for(file_name: str) -> str:
     """
     ascii_stem = unicodedata.normalize("NFKD", PurePath(file_name).stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")[:_MAX_SLUG].rstrip("-") or "doc"
-    return f"{slug}-{hashlib.sha1(file_name.encode('utf-8')).hexdigest()[:8]}"
+    return f"{slug}-{hashlib.sha1(file_name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 def passage_id(doc_id: str, content_hash: str, ordinal: int) -> str:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from assistant.answer import recommend
 from assistant.answer.question import analyze
-from assistant.tagging import Tag, load_vocabulary
+from assistant.recommendations.tagging import Tag, load_vocabulary
 
 VOCABULARY = load_vocabulary("""
 themes:

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from typing import Any, Callable
 
 from assistant.core import Assistant
-from assistant.recommendations import RecommendationExplorer
 from assistant.settings import Settings
 from assistant.web import auth as ui_auth
 from assistant.web import listings
@@ -74,7 +73,7 @@ def _layout(gr, h: Handlers, settings: Settings) -> SimpleNamespace:
         with gr.Tab("Documents", id="documents"):
             _documents(gr, w, rows, names, settings)
         with gr.Tab("Recommendations", id="recommendations"):
-            w.recommendations = build_recommendations_tab(gr, RecommendationExplorer(h.assistant.index),
+            w.recommendations = build_recommendations_tab(gr, h.assistant.explorer,
                                                           h.open_passage)
     w.footer = gr.HTML(footer_value, elem_id="hrqa-footer")
     return w
@@ -201,10 +200,12 @@ def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
     w.doc_choice.change(h.choose_document, w.doc_choice, chosen)
     w.delete.click(h.ask_delete, w.doc_choice, [w.confirm_text, w.confirm_box])
     w.confirm_no.click(lambda: gr.update(visible=False), None, w.confirm_box)
-    w.confirm_yes.click(h.delete, w.doc_choice, w.result).then(
+    deleted = w.confirm_yes.click(h.delete, w.doc_choice, w.result).then(
         lambda: gr.update(visible=False), None, w.confirm_box).then(refresh_documents, None, doc_outputs)
-    w.reindex.click(on_reindex, w.doc_choice, w.result).then(refresh_documents, None, doc_outputs)
-    w.upload.upload(on_upload, w.upload, w.result).then(refresh_documents, None, doc_outputs)
+    reindexed = w.reindex.click(on_reindex, w.doc_choice, w.result).then(refresh_documents, None, doc_outputs)
+    uploaded = w.upload.upload(on_upload, w.upload, w.result).then(refresh_documents, None, doc_outputs)
+    for event in (uploaded, deleted, reindexed):  # the Recommendations tab lists the documents as they are now
+        w.recommendations["refresh_after"](event)
     app.load(None, None, None, js=PAGE_JS)
     app.load(refresh_documents, None, doc_outputs)
     app.load(with_user(h.restore), w.library, [w.chatbot, w.answers, w.library, w.conv_list]).then(*handouts)

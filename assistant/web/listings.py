@@ -45,13 +45,14 @@ def footer_html(backend: str, n_documents: int) -> str:
             'every claim links to the paragraph it comes from</small></div>')
 
 
-def recommendation_cards(rows: Sequence[Sequence[str]], full_texts: Sequence[str]) -> str:
-    """The recommendations as cards (shown instead of the table on a phone): label, tags, response, whole text."""
+def recommendation_cards(items: Sequence) -> str:
+    """Recommendation items as cards (shown instead of the table on a phone): number, State, tags, response, text."""
     cards = []
-    for (label, themes, groups, response, _clipped), text in zip(rows, full_texts):
-        tags = " · ".join(t for t in (themes, groups) if t)
-        cards.append(f'<article class="hrqa-card"><h4>{html.escape(label)}</h4>'
+    for i in items:
+        tags = " · ".join(t for t in ("; ".join(x.label for x in i.themes), "; ".join(x.label for x in i.groups)) if t)
+        head = f"¶{i.number}" + (f" — {i.actor}" if i.actor else "")
+        cards.append(f'<article class="hrqa-card"><h4>{html.escape(head)}</h4>'
                      f'<p class="hrqa-card-tags">{html.escape(tags or "no theme tagged")}</p>'
-                     f'<p class="hrqa-card-response">response: {html.escape(response)}</p>'
-                     f'<p class="hrqa-card-text">{html.escape(text)}</p></article>')
+                     f'<p class="hrqa-card-response">response: {html.escape(i.response_status or "-")}</p>'
+                     f'<p class="hrqa-card-text">{html.escape(i.text)}</p></article>')
     return f'<div class="hrqa-cards">{"".join(cards)}</div>' if cards else ""

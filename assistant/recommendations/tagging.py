@@ -3,8 +3,10 @@
 Two signals, both from the vocabulary shipped as package data (assistant/data/vocabulary.yaml):
 - keywords: a vocabulary regex found in the text (or, for sentence items, in the article title) is a tag;
 - similarity: the text's embedding is close to an entry's one-sentence description (cosine of normalised vectors).
-The similarity thresholds were calibrated with all-MiniLM-L6-v2 on examples/eval/recommendation_tags.jsonl
-(`python bench/tags.py`); other embedders have other similarity scales and may need other values.
+A keyword tag of an entry with `implies` also gives the implied entries ("Roma" -> minorities), saying so.
+Keywords and thresholds were fitted with all-MiniLM-L6-v2 on the development half of the UN's own labels of a UPR
+cycle and on examples/eval/recommendation_tags.jsonl; bench/recommendations.py measures them on the held-out half.
+Other embedders have other similarity scales and may need other values.
 """
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ import yaml
 
 from ingest.errors import ConfigError
 
-# Calibrated on the labelled set (bench/tags.py). MiniLM similarity to a one-sentence description is a weak signal
-# (generic "human rights" wording scores 0.5 against many entries), so keywords carry the precision and similarity
-# only fills in: the one best entry, and only for an item that no keyword tagged with that kind at all.
-THEME_SIMILARITY = 0.45
-GROUP_SIMILARITY = 0.50  # groups: most UPR items have none, so a loose threshold only adds false ones
+# MiniLM similarity to a one-sentence description is a weak signal (generic "human rights" wording scores 0.5 against
+# many entries), so keywords carry the precision and similarity only fills in: the one best entry, and only for an
+# item that no keyword tagged with that kind at all. Below 0.55 it added only false tags on the development half of
+# the UN list and on the hand-labelled set (bench/recommendations.py, bench/tags.py).
+THEME_SIMILARITY = 0.55
+GROUP_SIMILARITY = 0.55  # groups: most UPR items have none, so a loose threshold only adds false ones
 MAX_SIMILAR_TAGS = 1  # similarity-only tags per kind and item
 SIMILAR_ONLY_WITHOUT_KEYWORDS = True
 KEYWORD_SCORE = 1.0  # the score of a keyword tag, so keyword tags sort before similarity-only ones
@@ -48,6 +51,7 @@ class Entry:
     label: str
     description: str
     keywords: tuple[re.Pattern, ...]
+    implies: tuple[str, ...] = ()  # entries of the same kind a keyword tag of this one also gives
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,16 @@ class Vocabulary:
             return partial[0]
         raise ConfigError(f"unknown {kind} {key!r}; use one of: {', '.join(e.id for e in entries)}")
 
+    def mentioned(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(theme ids, group ids) a text's words name, by the tagger's own keyword rule, so that a question and the
+        items it asks about agree. Words that name a group name only the group: "Which recommendations concern
+        Roma children?" -> ((), ("children", "roma")), not also the themes "Roma" and "child" are keywords of."""
+        groups = {e.id: spans for e in self.groups for spans in [_spans(e, text)] if spans}
+        taken = [span for spans in groups.values() for span in spans]
+        themes = [e.id for e in self.themes
+                  if any(not any(a < d and c < b for c, d in taken) for a, b in _spans(e, text))]
+        return tuple(themes), tuple(groups)
+
 
 def load_vocabulary(text: str | None = None) -> Vocabulary:
     """The packaged vocabulary, or one parsed from YAML text (tests).
@@ -94,7 +108,8 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
 def _entry(raw: dict[str, Any]) -> Entry:
     # (?<!\w) anchors a keyword at a word start, so "race" never matches inside "embrace".
     patterns = tuple(re.compile(rf"(?<!\w)(?:{k})", re.I) for k in raw.get("keywords", ()))
-    return Entry(str(raw["id"]), str(raw["label"]), str(raw["description"]), patterns)
+    return Entry(str(raw["id"]), str(raw["label"]), str(raw["description"]), patterns,
+                 tuple(str(i) for i in raw.get("implies", ())))
 
 
 class Tagger:
@@ -162,10 +177,29 @@ class Tagger:
                                 KEYWORD_SCORE))
             elif close and sim is not None:  # close implies a similarity; said again for the type checker
                 similar.append(Tag(entry.id, entry.label, f"similar to description ({sim:.2f})", round(sim, 4)))
+        tags += _implied(self._entries(kind), tags)
         similar.sort(key=lambda t: -t.score)
         if tags and self.only_without_keywords:
             similar = []
         return tuple(tags + similar[: self.max_similar])
+
+
+def _implied(entries: tuple[Entry, ...], tags: list[Tag]) -> list[Tag]:
+    """The entries the keyword tags imply ("Roma" -> minorities), each once, not already tagged."""
+    by_id = {e.id: e for e in entries}
+    have = {t.id for t in tags}
+    out = []
+    for tag in tags:
+        for implied in by_id[tag.id].implies:
+            if implied in by_id and implied not in have:
+                have.add(implied)
+                out.append(Tag(implied, by_id[implied].label, f"implied by {tag.label} ({tag.why})", KEYWORD_SCORE))
+    return out
+
+
+def _spans(entry: Entry, text: str) -> list[tuple[int, int]]:
+    """Where the entry's keywords occur in text."""
+    return [m.span() for pattern in entry.keywords for m in pattern.finditer(text)]
 
 
 def _keyword_why(entry: Entry, text: str, title: str) -> str:
