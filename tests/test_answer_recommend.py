@@ -1,8 +1,9 @@
 """Recommendation questions answered from the recommendations index (assistant.answer.recommend), pure parts."""
-from dataclasses import dataclass
+from dataclasses import replace
 
 from assistant.answer import recommend
 from assistant.answer.question import analyze
+from assistant.recommendations.items import RecommendationItem
 from assistant.recommendations.tagging import Tag, load_vocabulary
 
 VOCABULARY = load_vocabulary("""
@@ -14,23 +15,13 @@ groups:
 """)
 
 
-@dataclass(frozen=True)
-class Item:
-    paragraph: str
-    text: str
-    actor: str = ""
-    doc_id: str = "wg4"
-    groups: tuple = ()
-    themes: tuple = ()
-    response_status: str = ""
-    response_reason: str = ""
-    passage_id: str = ""
-    label: str = ""
-    file_name: str = "wg4.pdf"
-
-    @property
-    def id(self) -> str:
-        return f"{self.doc_id}:{self.paragraph}"
+def Item(paragraph: str, text: str, actor: str = "", doc_id: str = "wg4", **fields) -> RecommendationItem:
+    """A recommendation item as the explorer makes it (assistant.recommendations.items)."""
+    return RecommendationItem(id=f"{doc_id}:{paragraph}", doc_id=doc_id, file_name=f"{doc_id}.pdf",
+                              doc_title=doc_id, paragraph=paragraph, label=f"{doc_id}, ¶{paragraph}",
+                              passage_id=f"{doc_id}:v1:{paragraph}",
+                              text=text, actor=actor, states=tuple(s.strip() for s in actor.split(",") if s.strip()),
+                              **fields)
 
 
 def tag(i: str) -> Tag:
@@ -117,7 +108,7 @@ def test_list_counts_every_match_groups_by_document_newest_first_and_shows_n_of_
     assert lines[2].startswith("- 140.9: Combat") and lines[2].endswith("— noted: Already in force. [1]"), \
         "the State is not repeated when the text names it"
     assert lines[3].startswith("- 140.10: Improve") and lines[3].endswith("— supported [2]")
-    assert lines[4] == "A/HRC/28/15: 1 recommendation (1 supported, 0 noted)"
+    assert lines[4] == "A/HRC/28/15: 1 recommendation (1 supported)"
     assert "1 more" in lines[-1]
     assert (listing.total, listing.shown, dict(listing.by_document)) == (3, 2, {"wg4": 2, "wg2": 1})
     assert [c.marker for c in listing.draft.citations] == [1, 2]
@@ -127,3 +118,22 @@ def test_a_recommendation_named_by_number_is_that_item():
     c, q = criteria_for("what did slovenia answer to rec 140.55?")
     assert c.numbers == ("140.55",)
     assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.55"]
+
+
+def test_a_question_about_the_response_cites_the_views_paragraph_that_states_it_once():
+    from assistant.types import Citation
+
+    c, _ = criteria_for("Did Slovenia accept the recommendations on Roma housing?")
+    assert c.show_response
+    views = Citation(marker=0, passage_id="views:v1:3", label="Views, ¶3", file_name="views.pdf", paragraph="3",
+                     page=None, section_kind="response", quote="Slovenia supports 140.10 and 140.11.")
+    items = [Item("140.10", "Improve housing of Roma (Algeria);", "Algeria", response_status="supported",
+                  response_passage_id="views:v1:3"),
+             Item("140.11", "Build Roma housing (Chile);", "Chile", response_status="supported",
+                  response_passage_id="views:v1:3")]
+    listing = recommend.compose_list(c, items, {"wg4": "A/HRC/59/15"}, ["wg4"], responses={"views:v1:3": views})
+    markers = [(x.marker, x.passage_id) for x in listing.draft.citations]
+    assert markers == [(1, "wg4:v1:140.10"), (2, "views:v1:3"), (3, "wg4:v1:140.11")]
+    assert "— supported [2] [1]" in listing.draft.text and "— supported [2] [3]" in listing.draft.text
+    plain = recommend.compose_list(replace(c, show_response=False), items, {}, ["wg4"], responses={"views:v1:3": views})
+    assert [x.passage_id for x in plain.draft.citations] == ["wg4:v1:140.10", "wg4:v1:140.11"]

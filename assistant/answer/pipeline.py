@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer import checks, compose, documents, recommend
-from assistant.answer.features import Pool, View, values
+from assistant.answer.features import Pool, View, split_sentences, values
 from assistant.answer.question import Corpus, Question, analyze
 from assistant.answer.ranking import Scored, Weights, rank
 from assistant.retrieval import Filters, HybridRetriever, Retrieved
+from assistant.types import Citation
 from ingest.countries import country_named
 from ingest.ids import passage_id
 from vectorstore.index import Index
@@ -184,4 +185,24 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None
     newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
     titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
-    return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown)
+    responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
+    return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses)
+
+
+def _response_citations(index: Index, items, manifest) -> dict:
+    """The views paragraphs stating the shown items' responses, as citations quoting the sentence that names the
+    item's number (or the paragraph's first sentence)."""
+    ids = list(dict.fromkeys(i.response_passage_id for i in items if i.response_passage_id))
+    passages = {p.id: p for p in index.store.get(ids)} if ids else {}
+    out = {}
+    for item in items:
+        p = passages.get(item.response_passage_id)
+        if p is None or p.id in out:
+            continue
+        record = manifest.get(p.doc_id)
+        sentences = split_sentences(p.text) or [p.text]
+        quote = next((s for s in sentences if item.paragraph in s), sentences[0])
+        out[p.id] = Citation(marker=0, passage_id=p.id, label=p.label,
+                             file_name=record.meta.file_name if record else "", paragraph=p.paragraph,
+                             page=p.page, section_kind=p.section_kind, quote=quote)
+    return out

@@ -25,7 +25,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.compose import Draft
 from assistant.answer.question import Question
@@ -69,17 +69,13 @@ class Criteria:
 
 
 def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(theme ids, group ids, the words that named them) for the vocabulary entries whose keywords occur in text:
-    the tagger's own keyword rule, applied to the question."""
-    found: dict[str, list[str]] = {"theme": [], "group": []}
-    words: list[str] = []
-    for kind, entries in (("theme", vocabulary.themes), ("group", vocabulary.groups)):
-        for entry in entries:
-            match = next((m for pattern in entry.keywords for m in [pattern.search(text)] if m), None)
-            if match:
-                found[kind].append(entry.id)
-                words.append(match.group(0))
-    return tuple(found["theme"]), tuple(found["group"]), tuple(words)
+    """(theme ids, group ids, the words that named them): the explorer's own reading of the question
+    (Vocabulary.mentioned, the tagger's keyword rule), plus the words, which are no topic of their own."""
+    themes, groups = vocabulary.mentioned(text)
+    chosen = set(themes) | set(groups)
+    words = [m.group(0) for entry in (*vocabulary.themes, *vocabulary.groups) if entry.id in chosen
+             for pattern in entry.keywords for m in pattern.finditer(text)]
+    return tuple(themes), tuple(groups), tuple(words)
 
 
 def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[str]], doc_ids: Iterable[str],
@@ -141,7 +137,7 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
             if item.paragraph in c.numbers:
                 out.append(item)
             continue
-        if c.actors and not any(_actor_matches(a, item.actor) for a in c.actors):
+        if c.actors and not any(_actor_matches(a, item) for a in c.actors):
             continue
         if c.status and item.response_status != c.status:
             continue
@@ -157,9 +153,10 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
     return out
 
 
-def _actor_matches(country: str, actor: str) -> bool:
-    names = [country_named(part.strip()) or part.strip() for part in re.split(r",|\band\b|;", actor)]
-    return any(n.lower() == country.lower() for n in names if n)
+def _actor_matches(country: str, item) -> bool:
+    """Whether country is one of the item's recommending States (as the countries list spells them)."""
+    names = item.states or [part.strip() for part in re.split(r",|\band\b|;", item.actor)]
+    return any((country_named(n) or n).lower() == country.lower() for n in names if n)
 
 
 def _coverage(topic: Sequence[str], present: frozenset[str], weights: Mapping[str, float]) -> float:
@@ -183,10 +180,19 @@ class Listing:
     by_document: Mapping[str, int]
 
 
+def _tally(items: Sequence) -> str:
+    """" (12 supported, 3 noted)": the responses of a document's matching items, none when no response is known."""
+    counts = [(sum(1 for i in items if i.response_status == status), status)
+              for status in ("supported", "partially", "noted")]
+    named = [f"{n} {'partially supported' if status == 'partially' else status}" for n, status in counts if n]
+    return f" ({', '.join(named)})" if named else ""
+
+
 def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order: Sequence[str],
-                 shown: int = SHOWN) -> Listing:
+                 shown: int = SHOWN, responses: Mapping[str, Citation] | None = None) -> Listing:
     """Every matching item counted, grouped by document in `order` (newest first), the first `shown` written out
-    with their State, response and reason, each cited to its paragraph."""
+    with their State, response and reason, each cited to its paragraph; when the question asks about the response,
+    the views paragraph stating it is cited too (`responses`: response passage id -> its citation, marker 0)."""
     groups: dict[str, list] = defaultdict(list)
     for item in items:
         groups[item.doc_id].append(item)
@@ -198,9 +204,7 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
     docs = [d for d in order if d in groups] + [d for d in groups if d not in order]
     for doc_id in docs:
         doc_items = groups[doc_id]
-        supported = sum(1 for i in doc_items if i.response_status == "supported")
-        noted = sum(1 for i in doc_items if i.response_status == "noted")
-        tally = f" ({supported} supported, {noted} noted)" if supported or noted else ""
+        tally = _tally(doc_items)
         lines.append(f"{titles.get(doc_id, doc_id)}: {len(doc_items)} recommendation"
                      f"{'s' if len(doc_items) != 1 else ''}{tally}")
         for item in doc_items:
@@ -218,6 +222,13 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
                 response = f" — {item.response_status}"
                 if item.response_reason and (c.show_response or item.response_status == "noted"):
                     response += f": {item.response_reason}"
+                source = (responses or {}).get(item.response_passage_id) if c.show_response else None
+                if source is not None:
+                    cited = next((x for x in citations if x.passage_id == source.passage_id), None)
+                    if cited is None:
+                        cited = replace(source, marker=len(citations) + 1)
+                        citations.append(cited)
+                    response += f" [{cited.marker}]"
             lines.append(f"- {item.paragraph}{state}: {item.text}{response} [{marker}]")
     total = len(items)
     head = f"{total} recommendation{'s' if total != 1 else ''} match"
