@@ -137,3 +137,41 @@ def test_a_question_about_the_response_cites_the_views_paragraph_that_states_it_
     assert "— supported [2] [1]" in listing.draft.text and "— supported [2] [3]" in listing.draft.text
     plain = recommend.compose_list(replace(c, show_response=False), items, {}, ["wg4"], responses={"views:v1:3": views})
     assert [x.passage_id for x in plain.draft.citations] == ["wg4:v1:140.10", "wg4:v1:140.11"]
+
+
+def _source(status, count, pid, stated=False):
+    from assistant.recommendations import CountSource
+
+    return CountSource(status, count, pid, f"Views, {pid}", stated)
+
+
+def test_a_count_over_whole_documents_cites_the_paragraph_that_states_it_or_says_it_was_counted():
+    c, _ = criteria_for("How many recommendations did Slovenia support in the fourth cycle?")
+    assert c.count and c.status == "supported" and c.whole_documents
+    counts = {"wg4": {"supported": 217, "noted": 37, "partially": 0, "none": 0, "total": 254},
+              "wg1": {"supported": 90, "noted": 4, "partially": 3, "none": 0, "total": 97},
+              "list2": {"supported": 142, "noted": 21, "partially": 0, "none": 0, "total": 163},
+              "news": {"supported": 0, "noted": 0, "partially": 0, "none": 5, "total": 5}}
+    sources = {"wg4": [_source("supported", 217, "v4:2", True), _source("supported", 178, "v4:3")],
+               "list2": [_source("supported", 142, "v4:2", True)]}  # the same views paragraph: not counted twice
+    draft = recommend.compose_count(c, counts, sources, {"wg4": "A/HRC/59/15", "wg1": "A/HRC/14/15"},
+                                    ["wg4", "list2", "wg1", "news"])
+    assert draft.text.splitlines() == ["A/HRC/59/15: 217 of 254 recommendations supported [1]",
+                                       "A/HRC/14/15: 90 of 97 recommendations supported (counted by hrqa from the "
+                                       "State's answers)"]
+    assert [x.passage_id for x in draft.citations] == ["v4:2"]
+    lists = {"wg4": [_source("supported", 178, "v4:3"), _source("supported", 39, "v4:4")]}
+    summed = recommend.compose_count(c, {"wg4": counts["wg4"]}, lists, {}, ["wg4"])
+    assert summed.text == "wg4: 217 of 254 recommendations supported [1] [2]"  # status lists that add up
+    assert recommend.compose_count(c, {"wg1": counts["wg1"]}, {}, {}, ["wg1"]) is None  # nothing to cite
+
+
+def test_words_that_frame_the_question_name_no_theme():
+    vocabulary = load_vocabulary("""
+themes:
+  - {id: international, label: UPR, description: d, keywords: ["UPR\\\\b", "treaty bod(y|ies)"]}
+groups: []
+""")
+    assert recommend.mentioned(vocabulary, "Which recommendations of the fourth UPR review?")[0] == ()
+    assert recommend.mentioned(vocabulary, "Which recommendations on treaty bodies?")[0] == ("international",)
+    assert recommend.names_recommendations("How many recommendations did Slovenia support?")

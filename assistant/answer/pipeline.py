@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answer import checks, compose, documents, recommend
 from assistant.answer.features import Pool, View, split_sentences, values
@@ -173,20 +173,46 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     """The answer from the recommendations index when the question asks for recommendations and names what they
     are about (assistant.answer.recommend); None when it does not, or no item matches."""
     q = prepared.question
-    if not q.recommendation or q.numeric:
+    if not (q.recommendation or (q.numeric and recommend.names_recommendations(q.search))):
         return None
     reviewed = {r.meta.country for r in manifest.values() if r.meta.cycle and r.meta.country}
     c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
-    if not c.names_something:
-        return None
+    newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
+    titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
+    if c.count and c.whole_documents:
+        return _count(c, explorer, manifest, titles, [r.meta.doc_id for r in newest])
+    if not c.names_something or (c.count and not (c.themes or c.groups or c.actors or c.status)):
+        return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
     if not items:
         return None
-    newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
-    titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
     responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
     return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses)
+
+
+def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommend.Listing | None:
+    """A whole-document count ("how many did Slovenia support in the 4th cycle"), cited to the views paragraphs
+    that state or list it."""
+    counts = explorer.counts(c.doc_ids or None)
+    sources = explorer.count_sources(c.doc_ids or None)
+    draft = recommend.compose_count(c, counts, sources, titles, order)
+    if draft is None:
+        return None
+    passages = {p.id: p for p in explorer.index.store.get([x.passage_id for x in draft.citations])}
+    cited = []
+    for citation in draft.citations:
+        p = passages.get(citation.passage_id)
+        if p is None:
+            return None
+        record = manifest.get(p.doc_id)
+        sentences = split_sentences(p.text) or [p.text]
+        quote = next((x for x in sentences if "recommendation" in x.lower()), sentences[0])
+        cited.append(replace(citation, file_name=record.meta.file_name if record else "", paragraph=p.paragraph,
+                             page=p.page, quote=quote))
+    by_document = {d: (row.get(c.status, 0) if c.status else row["total"]) for d, row in counts.items()}
+    total = sum(by_document.values())
+    return recommend.Listing(compose.Draft(draft.text, cited), total, total, by_document)
 
 
 def _response_citations(index: Index, items, manifest) -> dict:

@@ -45,6 +45,7 @@ _FRAME = frozenset(stem(w) for w in """recommendation recommend recommended reco
     address addressed issue issues matter matters propose proposed suggest suggested only just actually still also
     all any""".split())
 _NUMBER = re.compile(r"(?<![\d./])\d{2,3}\.\d{1,3}(?![\d./])")  # "115.158", "140.10": a UN recommendation number
+_NAMES_RECOMMENDATIONS = re.compile(r"\brecommendations?\b", re.I)
 _FILTER_START = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what|list|name|show|give|how many)\b", re.I)
 _SUPPORTED = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|agree(d)?)\b", re.I)
 _NOTED = re.compile(r"\b(not(ed|e)|took note|take note|reject(ed|s)?|not (accept|support)(ed)?|declin(ed|e))\b", re.I)
@@ -62,6 +63,12 @@ class Criteria:
     topic: tuple[str, ...] = ()  # stems the items must cover
     show_response: bool = False  # "did Slovenia accept ...": each item's response is part of the answer
     numbers: tuple[str, ...] = ()  # recommendations named by number ("rec 115.158")
+    count: bool = False  # "how many ...": the answer is a number
+
+    @property
+    def whole_documents(self) -> bool:
+        """A count over whole documents ("how many did Slovenia support"), which the views documents state."""
+        return not (self.themes or self.groups or self.actors or self.topic or self.numbers)
 
     @property
     def names_something(self) -> bool:
@@ -70,12 +77,21 @@ class Criteria:
 
 def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(theme ids, group ids, the words that named them): the explorer's own reading of the question
-    (Vocabulary.mentioned, the tagger's keyword rule), plus the words, which are no topic of their own."""
+    (Vocabulary.mentioned, the tagger's keyword rule), less entries named only by words that frame the question
+    ("the fourth UPR review" names a review, not the theme of cooperating with the UPR); the words are no topic."""
     themes, groups = vocabulary.mentioned(text)
-    chosen = set(themes) | set(groups)
-    words = [m.group(0) for entry in (*vocabulary.themes, *vocabulary.groups) if entry.id in chosen
-             for pattern in entry.keywords for m in pattern.finditer(text)]
-    return tuple(themes), tuple(groups), tuple(words)
+    words: dict[str, list[str]] = {}
+    for entry in (*vocabulary.themes, *vocabulary.groups):
+        if entry.id in (*themes, *groups):
+            words[entry.id] = [m.group(0) for pattern in entry.keywords for m in pattern.finditer(text)]
+    framed = {i for i, found in words.items() if found and stem_set(" ".join(found)) <= _FRAME}
+    return (tuple(t for t in themes if t not in framed), tuple(g for g in groups if g not in framed),
+            tuple(w for i, found in words.items() if i not in framed for w in found))
+
+
+def names_recommendations(text: str) -> bool:
+    """Whether a question asks about recommendations ("how many recommendations did ...")."""
+    return bool(_NAMES_RECOMMENDATIONS.search(text))
 
 
 def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[str]], doc_ids: Iterable[str],
@@ -94,7 +110,7 @@ def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[st
     actors = tuple(c for c in q.countries if c.lower() not in under_review)
     first = re.split(r"[,;?]|\band\b", q.search, maxsplit=1)[0]
     status = ""
-    if _FILTER_START.match(first) and not q.numeric and q.lang == "en":  # "which ... did Slovenia only note?"
+    if _FILTER_START.match(first) and q.lang == "en":  # "which ... did Slovenia only note?", "how many ... support"
         status = "noted" if _NOTED.search(first) else "supported" if _SUPPORTED.search(first) else ""
     country_stems = stem_set(" ".join(q.countries)) | {s for s, w in q.entities.items() if country_named(w)}
     topic = tuple(s for s in q.stems if s not in _FRAME and s not in country_stems and s not in tag_stems
@@ -102,7 +118,7 @@ def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[st
     numbers = tuple(dict.fromkeys(_NUMBER.findall(q.search)))
     return Criteria(frozenset(doc_ids), themes, groups, actors, status, topic, numbers=numbers,
                     show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
-                    and not status)
+                    and not status, count=q.numeric)
 
 
 @dataclass(frozen=True)
@@ -240,3 +256,45 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
     if written < total:
         text += f"\n… {total - written} more: see the Recommendations tab (or `hrqa recommendations`) with this filter."
     return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs})
+
+
+def compose_count(c: Criteria, counts: Mapping[str, Mapping[str, int]], sources: Mapping[str, Sequence],
+                  titles: Mapping[str, str], order: Sequence[str]) -> Draft | None:
+    """"How many recommendations did Slovenia support / receive?" over whole documents: each document's count from
+    its items, cited to the views paragraph that states it (or the status lists that add up to it). A count no
+    paragraph states is given as counted by hrqa, without a citation; None when no document's count is stated."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+
+    def cite(source) -> str:
+        found = next((x for x in citations if x.passage_id == source.passage_id), None)
+        if found is None:
+            found = Citation(marker=len(citations) + 1, passage_id=source.passage_id, label=source.label,
+                             file_name="", paragraph="", page=None, section_kind="response", quote="")
+            citations.append(found)
+        return f"[{found.marker}]"
+
+    for doc_id in [d for d in order if d in counts and counts[d]["total"] > counts[d].get("none", 0)]:
+        row, title = counts[doc_id], titles.get(doc_id, doc_id)  # documents with the State's responses
+        own = {x.passage_id for x in sources.get(doc_id, ())}
+        if own & {x.passage_id for x in citations}:
+            continue  # the same views document again (OHCHR's list of the report's recommendations)
+        statuses = [c.status] if c.status else [s for s in ("supported", "partially", "noted") if row.get(s)]
+        parts = []
+        for status in statuses:
+            n = row.get(status, 0)
+            of_status = [x for x in sources.get(doc_id, ()) if x.status == status]
+            stated = [x for x in of_status if x.stated and x.count == n]
+            listed = [x for x in of_status if not x.stated]
+            chosen = stated[:1] or (listed if sum(x.count for x in listed) == n else [])
+            what = "partially supported" if status == "partially" else status
+            markers = " ".join(cite(x) for x in chosen) if chosen else "(counted by hrqa from the State's answers)"
+            parts.append(f"{n} {what} {markers}")
+        if c.status:
+            lines.append(f"{title}: {parts[0].split(' ', 1)[0]} of {row['total']} recommendations "
+                         f"{parts[0].split(' ', 1)[1]}")
+        else:
+            lines.append(f"{title}: {row['total']} recommendations — " + ", ".join(parts))
+    if not citations:
+        return None
+    return Draft("\n".join(lines), citations)
