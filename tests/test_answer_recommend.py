@@ -175,3 +175,32 @@ groups: []
     assert recommend.mentioned(vocabulary, "Which recommendations of the fourth UPR review?")[0] == ()
     assert recommend.mentioned(vocabulary, "Which recommendations on treaty bodies?")[0] == ("international",)
     assert recommend.names_recommendations("How many recommendations did Slovenia support?")
+
+
+ASKING = load_vocabulary("""
+themes:
+  - {id: international, label: International, description: d, keywords: ["ratif", "Istanbul Convention"]}
+  - {id: disappearance, label: Enforced disappearance, description: d, keywords: ["enforced disappearance"]}
+  - {id: racism, label: Racial discrimination, description: d, keywords: ["Roma"]}
+groups:
+  - {id: disappeared, label: Disappeared persons, description: d, keywords: ["enforced disappearance"]}
+  - {id: roma, label: Roma, description: d, keywords: ["Roma"]}
+""")
+
+
+def test_asking_by_a_proper_name_keeps_its_words_as_topic_and_a_shared_phrase_is_an_alternate():
+    themes, groups, words, alternates = recommend.mentioned(ASKING, "Which recommendations on ratifying the "
+                                                                    "Istanbul Convention?")
+    assert themes == ("international",) and words == ("ratif",)  # "Istanbul Convention" stays a topic word
+    assert recommend.mentioned(ASKING, "recs on enforced disappearance")[1:] == (
+        ("disappeared",), ("enforced disappearance",), ("disappearance",))
+    assert recommend.mentioned(ASKING, "recs on Roma")[3] == ()  # one word: no alternate theme
+
+
+def test_a_recommender_that_is_no_state_and_refusing_to_accept():
+    c, _ = criteria_for("What did the Human Rights Ombudsman recommend about families?")
+    assert c.other_recommender
+    c, _ = criteria_for("What did Turkey recommend to Slovenia about Roma?")
+    assert not c.other_recommender
+    c, _ = criteria_for("Which recommendation on Roma did Slovenia refuse to accept?")
+    assert c.status == "noted"

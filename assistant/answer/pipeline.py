@@ -177,6 +177,8 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None
     reviewed = {r.meta.country for r in manifest.values() if r.meta.cycle and r.meta.country}
     c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
+    if c.other_recommender:
+        return None  # the Ombudsman's or a committee's recommendations are passages, not the States' items
     newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
     titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
     if c.count and c.whole_documents:
