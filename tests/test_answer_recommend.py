@@ -204,3 +204,10 @@ def test_a_recommender_that_is_no_state_and_refusing_to_accept():
     assert not c.other_recommender
     c, _ = criteria_for("Which recommendation on Roma did Slovenia refuse to accept?")
     assert c.status == "noted"
+
+
+def test_a_list_carries_the_recommendations_tab_filter_for_the_same_question():
+    c, _ = criteria_for("What did Turkey recommend to Slovenia about Roma?")
+    listing = recommend.compose_list(c, recommend.matching(ITEMS, c, WORDS), {}, ["wg4", "wg2"])
+    assert listing.filter == {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": "Türkiye",
+                              "status": None, "query": None}

@@ -214,7 +214,8 @@ def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommen
                              page=p.page, quote=quote))
     by_document = {d: (row.get(c.status, 0) if c.status else row["total"]) for d, row in counts.items()}
     total = sum(by_document.values())
-    return recommend.Listing(compose.Draft(draft.text, cited), total, total, by_document)
+    return recommend.Listing(compose.Draft(draft.text, cited), total, total, by_document,
+                             recommend.tab_filter(c, [d for d, n in by_document.items() if n]))
 
 
 def _response_citations(index: Index, items, manifest) -> dict:

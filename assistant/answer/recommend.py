@@ -25,7 +25,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import Draft
 from assistant.answer.question import Question
@@ -218,6 +218,15 @@ class Listing:
     total: int
     shown: int
     by_document: Mapping[str, int]
+    filter: Mapping[str, object] = field(default_factory=dict)  # the Recommendations tab's filter for the same list
+
+
+def tab_filter(c: Criteria, doc_ids: Iterable[str]) -> dict[str, object]:
+    """The Recommendations tab's filter (assistant.web.recommendations.filter_request's arguments) closest to a
+    question's criteria: its documents, first theme and group, recommending State, status and topic words."""
+    return {"doc_ids": sorted(doc_ids), "theme": c.themes[0] if c.themes else None,
+            "group": c.groups[0] if c.groups else None, "actor": c.actors[0] if c.actors else None,
+            "status": c.status or None, "query": " ".join(c.topic) or None}
 
 
 def _tally(items: Sequence) -> str:
@@ -279,7 +288,7 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
     text = head + ".\n" + "\n".join(lines)
     if written < total:
         text += f"\n… {total - written} more: see the Recommendations tab (or `hrqa recommendations`) with this filter."
-    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs})
+    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs}, tab_filter(c, docs))
 
 
 def compose_count(c: Criteria, counts: Mapping[str, Mapping[str, int]], sources: Mapping[str, Sequence],
