@@ -211,3 +211,21 @@ def test_a_list_carries_the_recommendations_tab_filter_for_the_same_question():
     listing = recommend.compose_list(c, recommend.matching(ITEMS, c, WORDS), {}, ["wg4", "wg2"])
     assert listing.filter == {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": "Türkiye",
                               "status": None, "query": None}
+
+
+def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_the_report():
+    from assistant.answer.pipeline import _one_per_recommendation
+    from ingest.types import DocumentMeta
+    from vectorstore.store import DocRecord
+
+    def record(doc_id, kind):
+        meta = DocumentMeta(doc_id=doc_id, file_name=f"{doc_id}.pdf", title=doc_id, short_title=doc_id,
+                            doc_type="report", cycle=2, country="Slovenia", un_kind=kind)
+        return DocRecord(meta, "v1", 1)
+
+    manifest = {"list": record("list", "upr_thematic_list"), "wg2": record("wg2", "upr_working_group_report")}
+    items = [Item("115.3", "Improve Roma settlements (Austria);", doc_id="list"),
+             Item("115.3", "Improve Roma settlements (Austria);", doc_id="wg2"),
+             Item("115.4", "Ratify (Spain);", doc_id="list"), Item("251", "Cooperate with mahallas.", doc_id="x")]
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(items, manifest)] == [
+        ("wg2", "115.3"), ("list", "115.4"), ("x", "251")]

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -187,10 +188,35 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
+    items = _one_per_recommendation(items, manifest)
     if not items:
         return None
     responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
     return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses)
+
+
+_UN_NUMBER = re.compile(r"^\d+\.\d+$")
+
+
+def _one_per_recommendation(items, manifest) -> list:
+    """Each UN recommendation once: the same number of the same country's review in two documents (the working
+    group's report and OHCHR's thematic list of its recommendations) is listed from the report."""
+    def key(item):
+        meta = manifest[item.doc_id].meta if item.doc_id in manifest else None
+        if meta is None or not meta.cycle or not _UN_NUMBER.match(item.paragraph):
+            return None
+        return meta.cycle, meta.country, item.paragraph
+
+    def primary(item) -> bool:
+        record = manifest.get(item.doc_id)
+        return bool(record and record.meta.un_kind == "upr_working_group_report")
+
+    chosen: dict = {}
+    for item in items:
+        k = key(item)
+        if k is not None and (k not in chosen or (primary(item) and not primary(chosen[k]))):
+            chosen[k] = item
+    return [i for i in items if key(i) is None or chosen[key(i)] is i]
 
 
 def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommend.Listing | None:
