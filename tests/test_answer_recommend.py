@@ -191,10 +191,11 @@ groups:
 def test_asking_by_a_proper_name_keeps_its_words_as_topic_and_a_shared_phrase_is_an_alternate():
     themes, groups, words, alternates = recommend.mentioned(ASKING, "Which recommendations on ratifying the "
                                                                     "Istanbul Convention?")
-    assert themes == ("international",) and words == ("ratif",)  # "Istanbul Convention" stays a topic word
+    assert themes == ("international",) and words == ("ratifying",)  # "Istanbul Convention" stays topic
     assert recommend.mentioned(ASKING, "recs on enforced disappearance")[1:] == (
         ("disappeared",), ("enforced disappearance",), ("disappearance",))
     assert recommend.mentioned(ASKING, "recs on Roma")[3] == ()  # one word: no alternate theme
+    assert recommend.mentioned(ASKING, "recs on Romani people")[2] == ("Romani",)  # the whole word is no topic
 
 
 def test_a_recommender_that_is_no_state_and_refusing_to_accept():
@@ -224,8 +225,15 @@ def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_t
         return DocRecord(meta, "v1", 1)
 
     manifest = {"list": record("list", "upr_thematic_list"), "wg2": record("wg2", "upr_working_group_report")}
-    items = [Item("115.3", "Improve Roma settlements (Austria);", doc_id="list"),
-             Item("115.3", "Improve Roma settlements (Austria);", doc_id="wg2"),
-             Item("115.4", "Ratify (Spain);", doc_id="list"), Item("251", "Cooperate with mahallas.", doc_id="x")]
-    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(items, manifest)] == [
+    report = Item("115.3", "Improve Roma settlements (Austria);", doc_id="wg2")
+    items = [Item("115.3", "Improve Roma settlements (Austria); / Source of position: ... / - Roma",
+                  doc_id="list"),
+             report, Item("115.4", "Ratify (Spain);", doc_id="list"),
+             Item("251", "Cooperate with mahallas.", doc_id="x")]
+    everything = [*items, Item("115.9", "Train the police (Chile);", doc_id="wg2")]
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(items, manifest, everything)] == [
         ("wg2", "115.3"), ("list", "115.4"), ("x", "251")]
+    only_the_list = [items[0], items[2]]  # the UN's label matched, the report's words did not
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(only_the_list, manifest, everything)] == [
+        ("wg2", "115.3"), ("list", "115.4")]
+    assert recommend.own_text(items[0].text) == "Improve Roma settlements (Austria);"

@@ -188,7 +188,7 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
-    items = _one_per_recommendation(items, manifest)
+    items = _one_per_recommendation(items, manifest, everything)
     if not items:
         return None
     responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
@@ -198,9 +198,10 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
 _UN_NUMBER = re.compile(r"^\d+\.\d+$")
 
 
-def _one_per_recommendation(items, manifest) -> list:
-    """Each UN recommendation once: the same number of the same country's review in two documents (the working
-    group's report and OHCHR's thematic list of its recommendations) is listed from the report."""
+def _one_per_recommendation(items, manifest, everything=()) -> list:
+    """Each UN recommendation once, from the working group's report: the same number of the same country's review
+    in OHCHR's thematic list of its recommendations is listed as the report's item (matched on the UN's own labels,
+    which the list holds), and not again."""
     def key(item):
         meta = manifest[item.doc_id].meta if item.doc_id in manifest else None
         if meta is None or not meta.cycle or not _UN_NUMBER.match(item.paragraph):
@@ -211,12 +212,16 @@ def _one_per_recommendation(items, manifest) -> list:
         record = manifest.get(item.doc_id)
         return bool(record and record.meta.un_kind == "upr_working_group_report")
 
-    chosen: dict = {}
+    reports = {key(i): i for i in everything if primary(i) and key(i) is not None}
+    out, seen = [], set()
     for item in items:
         k = key(item)
-        if k is not None and (k not in chosen or (primary(item) and not primary(chosen[k]))):
-            chosen[k] = item
-    return [i for i in items if key(i) is None or chosen[key(i)] is i]
+        if k is None:
+            out.append(item)
+        elif k not in seen:
+            seen.add(k)
+            out.append(item if primary(item) else reports.get(k, item))
+    return out
 
 
 def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommend.Listing | None:

@@ -43,7 +43,7 @@ _FRAME = frozenset(stem(w) for w in """recommendation recommend recommended reco
     responded reply replied fourth third second first latest last recent previous earlier call calls called urge
     urged ask asked made make receive received concern concerns concerning relate related relating regarding about
     address addressed issue issues matter matters propose proposed suggest suggested only just actually still also
-    all any""".split())
+    all any person persons people individuals""".split())
 _NUMBER = re.compile(r"(?<![\d./])\d{2,3}\.\d{1,3}(?![\d./])")  # "115.158", "140.10": a UN recommendation number
 _PROPER_NAME = re.compile(r"[A-Z][\w’'-]*(\s+(of|the|on|for|and|[A-Z][\w’'-]*))*\s+[A-Z][\w’'-]*")
 # "What did the Ombudsman recommend": the recommender, when the words before "recommend" name no State.
@@ -100,10 +100,20 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     framed = {i for i in named if found[i] and stem_set(" ".join(m.group(0) for m in found[i])) <= _FRAME}
     proper = {i for i in themes if found[i] and all(_PROPER_NAME.fullmatch(m.group(0)) for m in found[i])}
     dropped = framed | proper
-    words = tuple(m.group(0) for i in named if i not in dropped for m in found[i]
+    words = tuple(_whole_words(text, m) for i in named if i not in dropped for m in found[i]
                   if not _PROPER_NAME.fullmatch(m.group(0)))
     return (tuple(t for t in themes if t not in dropped), tuple(g for g in groups if g not in dropped), words,
             alternates)
+
+
+def _whole_words(text: str, match: re.Match) -> str:
+    """The words a keyword match lies in ("LGBT" in "LGBTI persons" -> "LGBTI")."""
+    start, end = match.span()
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
 
 
 def names_recommendations(text: str) -> bool:
@@ -153,7 +163,7 @@ class ItemWords:
 
     @classmethod
     def of(cls, items: Sequence) -> "ItemWords":
-        stems = {i.id: stem_set(i.text) for i in items}
+        stems = {i.id: stem_set(own_text(i.text)) for i in items}
         freq: dict[str, int] = defaultdict(int)
         for found in stems.values():
             for s in found:
@@ -162,6 +172,12 @@ class ItemWords:
 
     def weight(self, stem_: str) -> float:
         return math.log(1.0 + (len(self.stems) + 1) / (self.freq.get(stem_, 0) + 1))
+
+
+def own_text(text: str) -> str:
+    """The recommendation's own words: OHCHR's thematic list appends its labels to each row ("... (Croatia); /
+    Source of position: ... | Noted | A12 ... / Affected persons: / - migrants"), which are no words of the item."""
+    return text.split(" / Source of position:", 1)[0]
 
 
 def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
@@ -181,7 +197,7 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
         if c.status and item.response_status != c.status:
             continue
         if topic:
-            if _coverage(topic, words.stems.get(item.id) or stem_set(item.text), weights) < TOPIC_COVERAGE:
+            if _coverage(topic, words.stems.get(item.id) or stem_set(own_text(item.text)), weights) < TOPIC_COVERAGE:
                 continue
         else:
             if c.themes and not {t.id for t in item.themes} & set(c.themes):
