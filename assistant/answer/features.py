@@ -153,11 +153,6 @@ def f_cov(q: Question, v: View, pool: Pool) -> float:
     return coverage(q, v.text_stems | v.heading_stems)
 
 
-def f_cov_text(q: Question, v: View, pool: Pool) -> float:
-    """Coverage by the paragraph's own words (headings are shared by all the paragraphs under them)."""
-    return coverage(q, v.text_stems)
-
-
 def f_cov_sentence(q: Question, v: View, pool: Pool) -> float:
     """Coverage by the best single sentence, plus a half when it holds the kind of answer asked for."""
     return best_sentence(q, v)[0]
@@ -268,7 +263,7 @@ def f_length(q: Question, v: View, pool: Pool) -> float:
 
 FEATURES: Mapping[str, Callable[[Question, View, Pool], float]] = {
     "rrf": f_rrf, "dense": f_dense, "dense_rel": f_dense_rel, "bm25_rel": f_bm25_rel, "cov": f_cov,
-    "cov_text": f_cov_text, "cov_sentence": f_cov_sentence, "focus": f_focus, "entity_missing": f_entity_missing,
+"cov_sentence": f_cov_sentence, "focus": f_focus, "entity_missing": f_entity_missing,
     "year": f_year, "doc_ref": f_doc_ref, "answer_type": f_answer_type, "count": f_count, "kind": f_kind,
     "prev_cited": f_prev_cited, "length": f_length, "dense_first": f_dense_first, "keyword_first": f_keyword_first,
     "doc_share": f_doc_share, "phrase": f_phrase, "prev_doc": f_prev_doc, "type_focus": f_type_focus,
