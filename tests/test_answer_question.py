@@ -135,3 +135,14 @@ def test_last_turn_reads_pairs_triples_and_dicts():
     assert last_turn([("user", "Q1"), ("assistant", "A1", ("p",))]) == ("Q1", "A1", ("p",))
     assert last_turn([{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A", "citations": ["x"]}]) \
         == ("Q", "A", ("x",))
+
+
+def test_a_body_described_instead_of_named_is_searched_by_its_names_too():
+    from assistant.answer.bodies import described, parse
+
+    bodies = parse("- names: [Committee against Torture, CAT]\n  when: [[tortur, committee]]\n")
+    assert described("What did the UN anti-torture committee say?", bodies) == ("Committee against Torture", "CAT")
+    assert described("What did the Committee against Torture say?", bodies) == ()  # named already
+    assert described("What did the committee on prisons say?", bodies) == ()
+    q = analyze("what did the UN anti-torture committee say about prisons?")
+    assert "Committee against Torture" in q.search and "cat" not in q.stems  # searched, not to be covered

@@ -231,9 +231,13 @@ def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_t
              report, Item("115.4", "Ratify (Spain);", doc_id="list"),
              Item("251", "Cooperate with mahallas.", doc_id="x")]
     everything = [*items, Item("115.9", "Train the police (Chile);", doc_id="wg2")]
-    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(items, manifest, everything)] == [
-        ("wg2", "115.3"), ("list", "115.4"), ("x", "251")]
+    listed, twins = _one_per_recommendation(items, manifest, everything)
+    assert [(i.doc_id, i.paragraph) for i in listed] == [("wg2", "115.3"), ("list", "115.4"), ("x", "251")]
+    assert twins == {report.id: items[0]}  # the list's row is cited beside the report's paragraph
     only_the_list = [items[0], items[2]]  # the UN's label matched, the report's words did not
-    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(only_the_list, manifest, everything)] == [
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(only_the_list, manifest, everything)[0]] == [
         ("wg2", "115.3"), ("list", "115.4")]
+    c, _ = criteria_for("Which recommendations concern Roma?")
+    text = recommend.compose_list(c, listed[:1], {}, ["wg2"], twins=twins).draft.text
+    assert text.endswith("- 115.3: Improve Roma settlements (Austria); [1] [2]")
     assert recommend.own_text(items[0].text) == "Improve Roma settlements (Austria);"

@@ -188,20 +188,20 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
-    items = _one_per_recommendation(items, manifest, everything)
+    items, twins = _one_per_recommendation(items, manifest, everything)
     if not items:
         return None
     responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
-    return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses)
+    return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses, twins)
 
 
 _UN_NUMBER = re.compile(r"^\d+\.\d+$")
 
 
-def _one_per_recommendation(items, manifest, everything=()) -> list:
-    """Each UN recommendation once, from the working group's report: the same number of the same country's review
-    in OHCHR's thematic list of its recommendations is listed as the report's item (matched on the UN's own labels,
-    which the list holds), and not again."""
+def _one_per_recommendation(items, manifest, everything=()) -> tuple[list, dict]:
+    """Each UN recommendation once, from the working group's report, and its row in OHCHR's thematic list of the
+    same review beside it: (items, report item id -> list item). An item matched only on the list's row (the UN's
+    own labels) is listed as the report's item too."""
     def key(item):
         meta = manifest[item.doc_id].meta if item.doc_id in manifest else None
         if meta is None or not meta.cycle or not _UN_NUMBER.match(item.paragraph):
@@ -213,15 +213,19 @@ def _one_per_recommendation(items, manifest, everything=()) -> list:
         return bool(record and record.meta.un_kind == "upr_working_group_report")
 
     reports = {key(i): i for i in everything if primary(i) and key(i) is not None}
-    out, seen = [], set()
+    others = {key(i): i for i in everything if not primary(i) and key(i) is not None}
+    out, seen, twins = [], set(), {}
     for item in items:
         k = key(item)
         if k is None:
             out.append(item)
         elif k not in seen:
             seen.add(k)
-            out.append(item if primary(item) else reports.get(k, item))
-    return out
+            chosen = item if primary(item) else reports.get(k, item)
+            out.append(chosen)
+            if primary(chosen) and k in others:
+                twins[chosen.id] = others[k]
+    return out, twins
 
 
 def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommend.Listing | None:

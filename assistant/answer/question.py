@@ -170,17 +170,20 @@ def analyze(text: str, corpus: Corpus | None = None, history: Sequence | None = 
         history: earlier turns, oldest first: (role, text) pairs, or (role, text, cited passage ids) for the
             assistant's turns (assistant.answer.followups).
     """
+    from assistant.answer.bodies import described
     from assistant.answer.followups import standalone  # followups builds on this module's patterns
 
     lang = "en" if not looks_foreign(text) else _language(text)
     turn = standalone(text, history)
     english = (lambda t: to_english_query(t) if t and looks_foreign(t) else t) if lang != "en" else (lambda t: t)
     own, context = english(turn.text), english(turn.context)
-    search = f"{own} {context}".strip()
+    asked = f"{own} {context}".strip()
+    named = " ".join(described(own))  # "the UN anti-torture committee": the Committee against Torture
+    search = f"{asked} {named}".strip()  # the names are searched for, not words to cover or entities to find
     own_stems = [s for s in content_stems(own) if s not in QUESTION_WORDS]
     context_stems = [s for s in content_stems(context) if s not in QUESTION_WORDS and s not in own_stems]
     stems_ = tuple(dict.fromkeys([*own_stems, *context_stems]))
-    words = {stem(t): t for t in reversed(tokens(search))}
+    words = {stem(t): t for t in reversed(tokens(asked))}
     doc_freq = dict(corpus.doc_freq(stems_)) if corpus is not None and stems_ else {}
     size = corpus.size if corpus is not None else 0
     weights = {s: math.log(1.0 + (size + 1) / (doc_freq.get(s, 0) + 1)) if corpus else 1.0 for s in stems_}
@@ -191,7 +194,7 @@ def analyze(text: str, corpus: Corpus | None = None, history: Sequence | None = 
     predicate = predicate if predicate in weights and predicate not in focus else ""
     for s in (*focus, predicate) if predicate else focus:
         weights[s] *= FOCUS_WEIGHT
-    entities = _entities(search)
+    entities = _entities(asked)
     previous_cited, followup = turn.cited, turn.followup
     return Question(
         text=text, search=search, lang=lang, stems=stems_, weights=weights, doc_freq=doc_freq, words=words,
@@ -203,7 +206,7 @@ def analyze(text: str, corpus: Corpus | None = None, history: Sequence | None = 
                                                   or _answer_type(own) == "yesno"),
         listing=bool(_LIST.search(own)), documents=bool(_DOCUMENTS.search(own)),
         comparison=bool(_COMPARISON.search(own)), entities=entities,
-        countries=_countries(search, entities),
+        countries=_countries(asked, entities),
         years=_years(own) or _years(context), doc_refs=doc_refs(own) or doc_refs(context),
         parts=parts_of(own), followup=followup, previous_citations=frozenset(previous_cited),
         wants_other=followup and bool(re.search(r"\b(else|other|another|besides|apart from|in addition)\b", text,

@@ -245,6 +245,12 @@ def tab_filter(c: Criteria, doc_ids: Iterable[str]) -> dict[str, object]:
             "status": c.status or None, "query": " ".join(c.topic) or None}
 
 
+def _item_citation(marker: int, item) -> Citation:
+    return Citation(marker=marker, passage_id=item.passage_id, label=item.label, file_name=item.file_name,
+                    paragraph=item.paragraph, page=getattr(item, "page", None), section_kind="recommendation",
+                    quote=own_text(item.text))
+
+
 def _tally(items: Sequence) -> str:
     """" (12 supported, 3 noted)": the responses of a document's matching items, none when no response is known."""
     counts = [(sum(1 for i in items if i.response_status == status), status)
@@ -254,10 +260,12 @@ def _tally(items: Sequence) -> str:
 
 
 def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order: Sequence[str],
-                 shown: int = SHOWN, responses: Mapping[str, Citation] | None = None) -> Listing:
+                 shown: int = SHOWN, responses: Mapping[str, Citation] | None = None,
+                 twins: Mapping[str, object] | None = None) -> Listing:
     """Every matching item counted, grouped by document in `order` (newest first), the first `shown` written out
     with their State, response and reason, each cited to its paragraph; when the question asks about the response,
-    the views paragraph stating it is cited too (`responses`: response passage id -> its citation, marker 0)."""
+    the views paragraph stating it is cited too (`responses`: response passage id -> its citation, marker 0), and
+    an item's row in OHCHR's thematic list beside the report's paragraph (`twins`: item id -> the list's item)."""
     groups: dict[str, list] = defaultdict(list)
     for item in items:
         groups[item.doc_id].append(item)
@@ -277,10 +285,13 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
                 break
             written += 1
             marker = len(citations) + 1
-            citations.append(Citation(marker=marker, passage_id=item.passage_id, label=item.label,
-                                      file_name=item.file_name, paragraph=item.paragraph,
-                                      page=getattr(item, "page", None),
-                                      section_kind="recommendation", quote=item.text))
+            citations.append(_item_citation(marker, item))
+            twin = (twins or {}).get(item.id)
+            if twin is not None:
+                citations.append(_item_citation(len(citations) + 1, twin))
+                marker_text = f"[{marker}] [{marker + 1}]"
+            else:
+                marker_text = f"[{marker}]"
             state = f" ({item.actor})" if item.actor and f"({item.actor})" not in item.text else ""
             response = ""
             if item.response_status:
@@ -294,7 +305,7 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
                         cited = replace(source, marker=len(citations) + 1)
                         citations.append(cited)
                     response += f" [{cited.marker}]"
-            lines.append(f"- {item.paragraph}{state}: {item.text}{response} [{marker}]")
+            lines.append(f"- {item.paragraph}{state}: {item.text}{response} {marker_text}")
     total = len(items)
     head = f"{total} recommendation{'s' if total != 1 else ''} match"
     if total == 1:
