@@ -9,8 +9,11 @@ import codecs
 import hashlib
 import io
 import logging
+import os
 import re
+import stat
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +23,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from ingest.errors import IngestError
+from ingest.limits import MB, InputLimits, check_docx, check_html
 from ingest.types import Page, RawDocument
 
 if TYPE_CHECKING:
@@ -35,8 +39,8 @@ SUPPORTED_EXTENSIONS = tuple(_FORMATS)
 # passage to embed and store, so a 50 MB text would run for most of an hour; 5 M characters (about 2,500
 # dense pages, several times a long UN report) is ingested in minutes. A file too large to plausibly stay
 # under the text limit is refused before it is read.
-MAX_TEXT_CHARS = 5_000_000
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_TEXT_CHARS = InputLimits.max_text_chars
+MAX_FILE_BYTES = InputLimits.max_file_mb * MB
 _TEXT_BYTES_PER_CHAR = 4  # UTF-8's widest character: a text file above max chars x 4 bytes cannot fit
 
 # UTF-32 BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -49,6 +53,8 @@ _BOMS = (
 )
 # Above this share of control characters a "text" file is really binary (real text has ~0).
 _MAX_CONTROL_RATIO = 0.05
+# Share of UTF-16 byte pairs with a NUL high byte: spaces and punctuation alone give ~15% even in Russian text.
+_MIN_UTF16_NUL_SHARE = 0.08
 # cp1251 is accepted only when words containing Cyrillic are (almost) all-Cyrillic: Latin-1 accents decoded
 # as cp1251 give mixed words such as "cafй", genuine Russian gives whole Cyrillic words.
 _MIN_PURE_CYRILLIC_WORDS = 0.8
@@ -63,37 +69,43 @@ _PARAGRAPH_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
 _LINE_TAGS = ("div", "section", "article", "main", "aside", "tr", "dt", "dd", "figcaption", "address", "caption")
 
 
-def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS) -> RawDocument:
+def read_file(path: str | Path, max_text_chars: int | None = None, data: bytes | None = None,
+              limits: InputLimits | None = None) -> RawDocument:
     """Read a supported file into pages of raw text.
 
     Args:
-        path: a .txt, .md, .pdf, .html, .htm or .docx file.
-        max_text_chars: refuse documents whose text is longer (see MAX_TEXT_CHARS).
+        path: a .txt, .md, .pdf, .html, .htm or .docx file (a regular file: not a FIFO, device or socket).
+        max_text_chars: refuse documents whose text is longer (default: limits.max_text_chars).
+        data: the file's bytes when the caller has read them already (with read_bytes), so what is parsed is
+            exactly what the caller hashed.
+        limits: the input limits (ingest.limits.InputLimits; defaults when None).
 
     Returns:
         The document's text: one Page per PDF page (numbered from 1), a single unnumbered Page otherwise.
 
     Raises:
-        IngestError: the path is missing, a directory or unreadable; the type is unsupported; the file is
-            empty, binary, corrupt, encrypted, has no extractable text, or is over the size limits.
+        IngestError: the path is missing, a directory, not a regular file or unreadable; the type is unsupported;
+            the file is empty, binary, corrupt, encrypted, has no extractable text, or is over a limit.
     """
+    limits = limits or InputLimits()
+    if max_text_chars is not None:
+        limits = replace(limits, max_text_chars=max_text_chars)
     p = Path(path)
     where = str(path)
-    _require_file(p, where)
-    fmt = _FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        supported = ", ".join(SUPPORTED_EXTENSIONS)
-        raise IngestError(where, f"unsupported file type '{p.suffix or p.name}'; supported: {supported}")
-    _check_file_size(p, where, fmt, max_text_chars)
-    data = _read_bytes(p, where)
+    fmt = source_format(p, where)
+    if data is None:
+        data = read_bytes(p, limits)
     if not data:
         raise IngestError(where, "empty file")
     if fmt == "pdf":
         pages = _pdf_pages(data, where)
     elif fmt == "docx":
+        check_docx(data, where, limits)
         pages = (Page(_docx_text(data, where)),)
     elif fmt == "html":
-        pages = (Page(_html_text(decode_text(data, where))),)
+        markup = decode_text(data, where)
+        check_html(markup, where, limits)
+        pages = (Page(_html_text(markup)),)
     else:
         pages = (Page(decode_text(data, where)),)
     pages = tuple(Page(_CONTROLS.sub("", page.text), page.number) for page in pages)
@@ -101,10 +113,58 @@ def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS) -> RawDocu
         reason = "no extractable text (scanned PDF?)" if fmt == "pdf" else "no text content"
         raise IngestError(where, reason)
     chars = sum(len(page.text) for page in pages)
-    if chars > max_text_chars:
-        raise IngestError(where, f"too long: {chars:,} characters of text, over the limit of {max_text_chars:,} "
-                                 "for one document; split the file into parts")
+    if chars > limits.max_text_chars:
+        raise IngestError(where, f"too long: {chars:,} characters of text, over the limit of "
+                                 f"{limits.max_text_chars:,} for one document; split the file into parts")
     return RawDocument(path=where, file_name=p.name, source_format=fmt, pages=pages)
+
+
+def source_format(p: Path, where: str | None = None) -> str:
+    """The RawDocument.source_format of a path, from its extension.
+
+    Raises:
+        IngestError: the extension is not supported.
+    """
+    fmt = _FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        supported = ", ".join(SUPPORTED_EXTENSIONS)
+        raise IngestError(where or str(p), f"unsupported file type '{p.suffix or p.name}'; supported: {supported}")
+    return fmt
+
+
+def read_bytes(path: str | Path, limits: InputLimits | None = None) -> bytes:
+    """A supported file's bytes, read once, refusing what is not a regular file or is over its size limit.
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO, a device or a socket
+    (or a symbolic link to one) is refused instead of blocking or reading forever, and a file swapped after
+    the check cannot slip through. At most the limit plus one byte is ever read, so a file growing meanwhile
+    is refused too.
+
+    Raises:
+        IngestError: missing, a directory, not a regular file, unreadable, or too large.
+    """
+    limits = limits or InputLimits()
+    p = Path(path)
+    where = str(path)
+    limit = _byte_limit(source_format(p, where), limits)
+    _require_file(p, where)
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except PermissionError as exc:
+        raise IngestError(where, "permission denied; check the file's read permissions") from exc
+    except OSError as exc:
+        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(where, f"not a regular file ({_file_kind(info.st_mode)}); only regular files are read")
+        _refuse_size(info.st_size, limit, where, p, limits)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
+    _refuse_size(len(data), limit, where, p, limits)
+    return data
 
 
 def content_hash(path: str | Path) -> str:
@@ -117,9 +177,9 @@ def content_hash(path: str | Path) -> str:
         The sha256 hex digest of the file's bytes.
 
     Raises:
-        IngestError: the file cannot be read.
+        IngestError: the file cannot be read (see read_bytes).
     """
-    return hashlib.sha256(_read_bytes(Path(path), str(path))).hexdigest()
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def decode_text(data: bytes, path: str = "<bytes>") -> str:
@@ -147,6 +207,10 @@ def _decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        logger.info("decoded text without a byte-order mark as UTF-16")
+        return utf16
     for encoding in ("utf-8", "cp1251", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -157,6 +221,23 @@ def _decode(data: bytes) -> str:
                 logger.info("decoded legacy text as %s", encoding)
             return text
     return data.decode("latin-1")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text that lacks a BOM, told by its NUL bytes: UTF-8 and legacy text never hold any, while in UTF-16
+    every ASCII character (spaces, digits, punctuation; every letter of Latin text) has a NUL on one side of its
+    byte pair and hardly ever on the other. None when the bytes are not that (or do not decode strictly)."""
+    pairs = len(data) // 2
+    if not pairs or b"\x00" not in data:
+        return None
+    even, odd = data[0 : 2 * pairs : 2].count(0), data[1 : 2 * pairs : 2].count(0)
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= _MIN_UTF16_NUL_SHARE * pairs and other * 10 <= zeros:
+            try:
+                return data[: 2 * pairs].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _looks_cyrillic(text: str) -> bool:
@@ -184,27 +265,36 @@ def _require_file(p: Path, where: str) -> None:
         raise IngestError(where, "file not found; check the path")
 
 
-def _check_file_size(p: Path, where: str, fmt: str, max_text_chars: int) -> None:
-    """Refuse, without reading it, a file whose size alone puts it over the limits."""
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
-    limit = MAX_FILE_BYTES if fmt in ("pdf", "docx") else min(MAX_FILE_BYTES, max_text_chars * _TEXT_BYTES_PER_CHAR)
-    if size > limit:
-        raise IngestError(where, f"too large: {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.0f} MB "
-                                 f"for one {fmt} file (at most {max_text_chars:,} characters of text); split it")
+def _byte_limit(fmt: str, limits: InputLimits) -> int:
+    """The most bytes one file of this format may have."""
+    if fmt in ("pdf", "docx"):
+        return limits.max_file_mb * MB
+    text_limit = min(limits.max_file_mb * MB, limits.max_text_chars * _TEXT_BYTES_PER_CHAR)
+    return min(text_limit, limits.max_html_mb * MB) if fmt == "html" else text_limit
 
 
-def _read_bytes(p: Path, where: str) -> bytes:
-    """Read a file's bytes, turning OS errors into IngestError with a hint."""
-    _require_file(p, where)
-    try:
-        return p.read_bytes()
-    except PermissionError as exc:
-        raise IngestError(where, "permission denied; check the file's read permissions") from exc
-    except OSError as exc:
-        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
+def _refuse_size(size: int, limit: int, where: str, p: Path, limits: InputLimits) -> None:
+    """Refuse a file over its format's byte limit, naming the limit and its setting."""
+    if size <= limit:
+        return
+    fmt = _FORMATS[p.suffix.lower()]
+    if fmt in ("pdf", "docx"):
+        detail = " (HRQA_MAX_FILE_MB)"
+    elif fmt == "html" and limit == limits.max_html_mb * MB:
+        detail = " (HRQA_MAX_HTML_MB)"
+    else:
+        detail = f" (at most {limits.max_text_chars:,} characters of text)"
+    raise IngestError(where, f"too large: {size / MB:.1f} MB, over the limit of {limit / MB:.0f} MB for one "
+                             f"{fmt} file{detail}; split it")
+
+
+def _file_kind(mode: int) -> str:
+    """A FIFO, a character device, ...: what a non-regular file is, for the refusal."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a plain file"
 
 
 def _pdf_pages(data: bytes, path: str) -> tuple[Page, ...]:
