@@ -13,6 +13,7 @@ from typing import Any, Callable
 from ingest.types import Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.keyword import KeywordIndex
+from vectorstore.repair import ensure_readable
 from vectorstore.store import DocRecord, PassageStore
 
 log = logging.getLogger(__name__)
@@ -29,21 +30,25 @@ class Index:
         embedder_name: needed when embedder is a factory; names the collections.
         prefix: collection name prefix.
         sync_seconds: how often keyword_sync() re-reads the manifest (other processes may write).
+        location: the store in messages ("Chroma server host:8000"); no file paths, users of the web app see it.
     """
 
     def __init__(self, client: Any, keyword_path: str | Path, embedder: Embedder | Callable[[], Embedder],
-                 embedder_name: str | None = None, prefix: str = "hrqa", sync_seconds: float = 2.0):
+                 embedder_name: str | None = None, prefix: str = "hrqa", sync_seconds: float = 2.0,
+                 location: str = "the Chroma store"):
         name = embedder_name or getattr(embedder, "name")
-        self.store = PassageStore(client, name, prefix)
-        self.keyword = KeywordIndex(keyword_path)
+        self.location = location
+        self.store = PassageStore(client, name, prefix, location)
         is_model = hasattr(embedder, "embed_query")
         self._embedder: Embedder | None = embedder if is_model else None
         self._factory = None if is_model else embedder
+        self._lock = threading.Lock()
+        ensure_readable(self.store, lambda: self.embedder)  # a damaged vector index is rebuilt before any use
+        self.keyword = KeywordIndex(keyword_path)
         self._sync_seconds = sync_seconds
         self._last_sync = 0.0
         self._live: dict[str, str] = {}
         self._manifest: dict[str, DocRecord] = {}
-        self._lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -56,7 +61,8 @@ class Index:
     def refresh(self, force: bool = False) -> dict[str, DocRecord]:
         """Re-read the manifest (at most every sync_seconds unless forced) and sync the keyword index."""
         now = time.monotonic()
-        if force or now - self._last_sync >= self._sync_seconds or not self._manifest:
+        due = now - self._last_sync >= self._sync_seconds or not self._manifest or self.keyword.needs_sync
+        if force or due:
             manifest = self.store.manifest()
             live = {doc_id: rec.version for doc_id, rec in manifest.items()}
             changed = self.keyword.sync(live, self.store.passages_of)
