@@ -28,7 +28,7 @@ import numpy as np
 from ingest.errors import StoreError
 from vectorstore import hnsw
 from vectorstore.locking import FileLock, IngestBusy
-from vectorstore.space import require_free
+from vectorstore.space import MB, free_bytes, require_free
 from vectorstore.store import PassageStore, passage_from_record
 from vectorstore.text import embedding_text
 
@@ -97,8 +97,10 @@ def ensure_readable(store: PassageStore, embed: Any) -> None:
                              "files are on the server: restore the latest backup into a new collection prefix "
                              "(HRQA_COLLECTION_PREFIX) with hrqa restore, or repair the server")
         return
-    if not _todo(chroma_dir, store):
+    todo = _todo(chroma_dir, store)
+    if not todo:
         return
+    _refuse_on_full_disk(chroma_dir, todo, store)
     try:
         with FileLock(chroma_dir.parent / "ingest.lock"):  # no hrqa writer while the files are judged and rebuilt
             todo = _todo(chroma_dir, store)
@@ -107,6 +109,18 @@ def ensure_readable(store: PassageStore, embed: Any) -> None:
     except IngestBusy as exc:
         raise StoreError(f"the vector index of {store.location} looks damaged, but an ingest is running on this data "
                          "directory; run again when it has finished") from exc
+
+
+def _refuse_on_full_disk(chroma_dir: Path, todo: dict[str, str], store: PassageStore) -> None:
+    """Chroma applies its queued writes before it reads, so on a full disk a sound store fails its reads too:
+    that is not damage, and rebuilding would need room there is not. Say so instead (files intact or not)."""
+    used = sum(f.stat().st_size for f in chroma_dir.rglob("*") if f.is_file())
+    free = free_bytes(chroma_dir)
+    if free < used:
+        raise StoreError(f"{store.location} cannot be read: the disk holding the data directory is full "
+                         f"({free / MB:.1f} MB free, the store takes {used / MB:.1f} MB) and Chroma must write before "
+                         f"it reads ({next(iter(todo.values()))[:200]}); free some space and start again "
+                         "(nothing was changed)")
 
 
 def _todo(chroma_dir: Path, store: PassageStore) -> dict[str, str]:
