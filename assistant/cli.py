@@ -240,7 +240,7 @@ def _backup(args) -> int:
 
 def _restore(args) -> int:
     from assistant import factory
-    from vectorstore.backup import restore
+    from vectorstore.restore import restore
 
     counts = restore(factory.open_index(_settings(args)), args.src)
     print(f"restored {counts['documents']} documents, {counts['passages']} passages from {args.src}")

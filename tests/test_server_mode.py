@@ -19,7 +19,8 @@ import pytest
 from assistant.core import Assistant
 from assistant.retrieval import HybridRetriever
 from tests.conftest import ROOT, SAMPLE_CORPUS, FakeEmbedder
-from vectorstore.backup import backup, restore
+from vectorstore.backup import backup
+from vectorstore.restore import restore
 from vectorstore.client import make_chroma_client
 from vectorstore.index import Index
 from ingest.ids import doc_id_for
