@@ -15,6 +15,7 @@ from assistant.evidence import (NAME, QueryTerms, gives_count, query_terms_for, 
 from assistant.retrieval import Filters, HybridRetriever, Retrieved, detect_intent, missing_entities
 from assistant.translate import to_english_query
 from assistant.types import Answer, Event
+from ingest.limits import check_question
 from vectorstore.index import Index
 from vectorstore.text import context_of
 
@@ -56,11 +57,13 @@ class Assistant:
         min_coverage: below this IDF-weighted coverage of the question by the best passages, refuse.
         min_dense: below this best cosine similarity, refuse.
         llm_timeout: seconds before an LLM answer is abandoned for the extractive one.
+        max_question_chars: longer questions are refused (QuestionTooLong) before any work.
     """
 
     def __init__(self, index: Index, chat_model: Any = None, k: int = 5, min_coverage: float = 0.4,
-                 min_dense: float = 0.25, llm_timeout: float = 60.0):
+                 min_dense: float = 0.25, llm_timeout: float = 60.0, max_question_chars: int = 2000):
         self.index = index
+        self.max_question_chars = max_question_chars
         self.retriever = HybridRetriever(index, k=k)
         self.chat_model = chat_model
         self.k = k
@@ -94,6 +97,7 @@ class Assistant:
     def ask_stream(self, question: str, filters: Filters | None = None, history: Sequence | None = None,
                    k: int | None = None) -> Iterator[Event]:
         """Like ask(), as events: "status", then "token" deltas, then one final "answer"."""
+        check_question(question, self.max_question_chars)  # every client: the browser's box limit is not enough
         started = time.monotonic()
         k = k or self.k
         standalone = to_english_query(self._standalone(question, history))

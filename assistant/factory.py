@@ -20,8 +20,10 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     keyword_path = settings.data_path / _keyword_file(settings)
     model = embedder or partial(make_embedder, settings.embedder, settings.embed_batch_size, settings.embed_backend,
                                 settings.data_path / "models")
+    location = (f"Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.uses_server
+                else "the embedded Chroma store")
     return Index(client, keyword_path, model, embedder_name=_vector_space(settings),
-                 prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds)
+                 prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds, location=location)
 
 
 def _vector_space(settings: Settings) -> str:
@@ -39,7 +41,8 @@ def _keyword_file(settings: Settings) -> str:
 
 def make_indexer(settings: Settings, index: Index, progress: bool = True) -> Indexer:
     return Indexer(index, settings.data_path, batch_size=settings.embed_batch_size,
-                   max_chars=settings.max_passage_chars, progress=progress)
+                   max_chars=settings.max_passage_chars, progress=progress, limits=settings.input_limits(),
+                   min_free_mb=settings.min_free_mb)
 
 
 def make_assistant(settings: Settings, index: Index | None = None, chat_model=None) -> Assistant:
@@ -52,4 +55,4 @@ def make_assistant(settings: Settings, index: Index | None = None, chat_model=No
                                      settings.llm_api_key, settings.llm_model_path, settings.llm_timeout,
                                      settings.llm_temperature, settings.llm_max_tokens)
     return Assistant(index, chat_model, k=settings.top_k, min_coverage=settings.refusal_threshold,
-                     llm_timeout=settings.llm_timeout)
+                     llm_timeout=settings.llm_timeout, max_question_chars=settings.max_question_chars)
