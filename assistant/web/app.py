@@ -5,13 +5,17 @@ Markup comes from assistant.web.views (escaped), I/O helpers from assistant.web.
 """
 from __future__ import annotations
 
+import atexit
 import logging
-from pathlib import PurePath
+import os
+import tempfile
+from pathlib import Path, PurePath
 from types import SimpleNamespace
 from typing import Any, Iterator
 
 from assistant import render
-from assistant.web import auth as ui_auth, support as ui_support, views as ui_views
+from assistant.exports import Exports
+from assistant.web import support as ui_support, views as ui_views
 from assistant.core import Assistant
 from assistant.settings import Settings
 from assistant.recommendations import RecommendationExplorer
@@ -52,10 +56,14 @@ CSS = """
 class _Handlers:
     """The app's event handlers; each returns plain values for the widgets it updates."""
 
-    def __init__(self, assistant: Assistant, indexer: Indexer, settings: Settings):
+    def __init__(self, assistant: Assistant, indexer: Indexer, settings: Settings, exports: Exports | None = None,
+                 cache_dir: str = ""):
         self.assistant, self.indexer, self.settings = assistant, indexer, settings
+        self.exports = exports or Exports(tempfile.mkdtemp(prefix="hrqa-exports-"))
+        self.cache_dir = cache_dir
 
-    def respond(self, question: str, chat: list, answers: list, *filter_values: Any) -> Iterator[tuple]:
+    def respond(self, question: str, chat: list, answers: list, *filter_values: Any,
+                session: str = "") -> Iterator[tuple]:
         """Stream one answer into the chat: (chat, answers, question box, answer export, conversation export)."""
         from gradio import skip
 
@@ -80,13 +88,15 @@ class _Handlers:
                     answer = event.answer
                 yield reply(ui_views.streaming_message(text, status)), answers, "", skip(), skip()
         except Exception as exc:  # shown in the chat instead of a bare "Error" toast
-            log.exception("question failed: %s", question)
-            yield reply(ui_views.streaming_message("", f"Could not answer: {exc}")), answers, question, skip(), skip()
+            log.exception("question failed: %s", question[:200])
+            message = f"Could not answer: {ui_support.public_message(exc)}"
+            yield reply(ui_views.streaming_message("", message)), answers, question[:2000], skip(), skip()
             return
         answers = [*answers, answer]
         yield (reply(ui_views.answer_message(answer, ui_views.filters_summary(filters))), answers, "",
-               ui_support.write_export(render.answer_markdown(answer), "hrqa-answer"),
-               ui_support.write_export(render.conversation_markdown(answers), "hrqa-conversation"))
+               self.exports.write(session, "answer", render.answer_markdown(answer), "hrqa-answer"),
+               self.exports.write(session, "conversation", render.conversation_markdown(answers),
+                                  "hrqa-conversation"))
 
     def show_source(self, value: str, answers: list) -> str:
         """The source panel for the clicked marker or source."""
@@ -111,11 +121,14 @@ class _Handlers:
         return (ui_views.documents_rows(records), names, countries,
                 ui_views.footer_html(self.assistant.backend, len(records)))
 
-    def ingest(self, files: list | None, progress: Any) -> str:
-        """Copy uploads into <data_dir>/uploads, ingest them, and describe the result per file."""
+    def ingest(self, files: list | None, progress: Any, user: str = "") -> str:
+        """Move uploads into <data_dir>/uploads/<user>, ingest them, and describe the result per file."""
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
-        staged, problems = ui_support.stage_uploads(paths, self.settings.data_path / "uploads",
-                                                    self.settings.max_upload_mb, self.settings.allowed_upload_types)
+        s = self.settings
+        staged, problems = ui_support.stage_uploads(
+            paths, s.data_path / "uploads", s.max_upload_mb, s.allowed_upload_types, user=user,
+            max_request_mb=s.max_upload_request_mb, max_user_mb=s.max_upload_user_mb, cache_dir=self.cache_dir,
+            min_free_mb=s.min_free_mb)
         if not staged:
             return ui_views.ingest_result_lines([], problems)
         progress(0, desc=f"Indexing {len(staged)} file(s)…")
@@ -126,11 +139,13 @@ class _Handlers:
             progress(len(done) / len(staged), desc=f"Indexed {PurePath(result.path).name}")
 
         try:
-            report = self.indexer.ingest(staged, on_file=on_file)
-        except HrqaError as exc:  # IngestBusy: another ingestion holds the lock
-            return ui_views.ingest_result_lines([], [*problems, str(exc)])
+            report = ui_support.ingest_staged(self.indexer, staged, on_file)
+        except HrqaError as exc:  # IngestBusy: another ingestion holds the lock; IngestStopped: the store failed
+            log.warning("upload not ingested: %s", exc)
+            return ui_views.ingest_result_lines([], [*problems, ui_support.public_message(exc)])
         self.assistant.index.refresh(force=True)
-        return ui_views.ingest_result_lines(report.files, problems)
+        stopped = [ui_support.scrub(report.stopped)] if report.stopped else []
+        return ui_views.ingest_result_lines(ui_support.public_results(report.files), [*problems, *stopped])
 
     def delete(self, file_name: str | None) -> str:
         if not file_name:
@@ -154,9 +169,16 @@ def build_app(assistant: Assistant, indexer: Indexer, settings: Settings):
         a gr.Blocks; launch it with `launch(app, settings)` (queue, login, upload limit, CSS).
     """
     import gradio as gr
+    from gradio.utils import get_upload_folder
 
-    handlers = _Handlers(assistant, indexer, settings)
-    with gr.Blocks(title="hrqa — cited answers", analytics_enabled=False, fill_width=True) as app:
+    # Exports live inside gradio's cache folder, so it serves them where they are (no copy per answer).
+    exports = Exports(tempfile.mkdtemp(prefix=f"hrqa-exports-{os.getpid()}-", dir=_mkdir(get_upload_folder())),
+                      settings.cache_max_age_minutes * 60)
+    atexit.register(exports.close)
+    handlers = _Handlers(assistant, indexer, settings, exports, get_upload_folder())
+    max_age = settings.cache_max_age_minutes * 60  # uploads in flight and other cache files, deleted at this age
+    with gr.Blocks(title="hrqa — cited answers", analytics_enabled=False, fill_width=True,
+                   delete_cache=(max(60, max_age // 4), max_age)) as app:
         widgets = _layout(gr, handlers, settings)
         _wire(gr, app, widgets, handlers)
     return app
@@ -231,18 +253,33 @@ def _wire(gr, app, w: SimpleNamespace, h: _Handlers) -> None:
         return (rows, gr.update(choices=names), gr.update(choices=countries), gr.update(choices=names, value=None),
                 footer_html)
 
-    def on_upload(files, progress=gr.Progress()):
-        return h.ingest(files, progress)
+    def on_upload(files, request, progress=gr.Progress()):
+        return h.ingest(files, progress, user=ui_support.user_of(request))
 
+    def respond(question, chat, answers, docs, types, kinds, country, date_from, date_to, request):
+        yield from h.respond(question, chat, answers, docs, types, kinds, country, date_from, date_to,
+                             session=request.session_hash or "")
+
+    def new_chat(request):  # the cleared answers' downloads go with them
+        h.exports.drop(request.session_hash or "")
+        return [], [], ui_views.panel_placeholder(), None, None
+
+    def clear_chat(request):
+        return new_chat(request)[1:]
+
+    def end_session(request):
+        h.exports.drop(request.session_hash or "")
+
+    for handler in (on_upload, respond, new_chat, clear_chat, end_session):  # see pick_example
+        handler.__annotations__["request"] = gr.Request
     chat_io = ([w.question, w.chatbot, w.answers, w.docs, w.types, w.kinds, w.country, w.date_from, w.date_to],
                [w.chatbot, w.answers, w.question, w.answer_file, w.chat_file])
-    w.question.submit(h.respond, *chat_io)
-    w.ask.click(h.respond, *chat_io)
-    w.chatbot.example_select(pick_example, None, w.question).then(h.respond, *chat_io)
-    w.new_chat.click(lambda: ([], [], ui_views.panel_placeholder(), None, None), None,
-                     [w.chatbot, w.answers, w.panel, w.answer_file, w.chat_file])
-    w.chatbot.clear(lambda: ([], ui_views.panel_placeholder(), None, None), None,
-                    [w.answers, w.panel, w.answer_file, w.chat_file])
+    w.question.submit(respond, *chat_io)
+    w.ask.click(respond, *chat_io)
+    w.chatbot.example_select(pick_example, None, w.question).then(respond, *chat_io)
+    w.new_chat.click(new_chat, None, [w.chatbot, w.answers, w.panel, w.answer_file, w.chat_file])
+    w.chatbot.clear(clear_chat, None, [w.answers, w.panel, w.answer_file, w.chat_file])
+    app.unload(end_session)
     w.cite_box.change(h.show_source, [w.cite_box, w.answers], w.panel)
     doc_outputs = [w.table, w.docs, w.country, w.to_delete, w.footer]
     w.upload.upload(on_upload, w.upload, w.result).then(refresh_documents, None, doc_outputs)
@@ -255,11 +292,17 @@ def launch(app, settings: Settings, **options: Any):
     """Queue and launch an app built by build_app with the deployment settings (login, limits, no network)."""
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     logins = ui_support.load_logins(settings)
-    if logins:  # the login page must not carry the API description (it lists indexed file names)
-        options.setdefault("app_kwargs", {}).setdefault("middleware", []).append(ui_auth.middleware())
+    # upload totals always; with logins, no API description on the login page and throttled sign-ins
+    options.setdefault("app_kwargs", {}).setdefault("middleware", []).extend(
+        ui_support.middleware(settings, bool(logins)))
     return app.launch(server_name=settings.host, server_port=settings.port, auth=logins,
                       auth_message="hrqa: sign in with the login your administrator gave you.", share=False,
                       max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, css=CSS, **options)
+
+
+def _mkdir(path: str) -> str:
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def serve(settings: Settings) -> None:
