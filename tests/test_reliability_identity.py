@@ -125,3 +125,18 @@ def test_reliability_identity_store_made_with_name_only_ids_keeps_them(make_inde
     index.store.commit_document(DocRecord(meta, record.version, len(moved), record.path, record.ingested_at))
     assert _ingest(index, tmp_path / "store", doc) == {"docs/legacy.txt": ("unchanged", "")}
     assert [r.meta.doc_id for r in index.documents()] == [legacy_id]
+
+
+def test_reliability_identity_deleting_by_an_ambiguous_name_asks_for_the_id(make_index, tmp_path):
+    from ingest.errors import StoreError
+
+    for folder, text in (("a", ZEBRA), ("b", OKAPI)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(text, encoding="utf-8")
+    index = make_index()
+    _ingest(index, tmp_path / "store", tmp_path / "a", tmp_path / "b")
+    with pytest.raises(StoreError, match="2 documents are named report.txt: name one by its id or path"):
+        index.find_document("report.txt")
+    by_path = index.find_document(str((tmp_path / "b" / "report.txt").resolve()))
+    assert index.delete_document(by_path.meta.doc_id) and _texts(index) == [ZEBRA.strip()]
+    assert index.find_document("report.txt").path == str((tmp_path / "a" / "report.txt").resolve())

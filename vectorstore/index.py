@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from ingest.errors import StoreError
 from ingest.types import Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.keyword import KeywordIndex
@@ -81,11 +82,18 @@ class Index:
         return sorted(self.refresh(force=True).values(), key=lambda r: r.meta.file_name)
 
     def find_document(self, key: str) -> DocRecord | None:
-        """A document by id or file name."""
-        for rec in self.refresh(force=True).values():
-            if key in (rec.meta.doc_id, rec.meta.file_name):
-                return rec
-        return None
+        """A document by id, file path or file name (None when there is none).
+
+        Raises:
+            StoreError: several documents have this file name (files of one name in two folders).
+        """
+        records = list(self.refresh(force=True).values())
+        exact = [r for r in records if key in (r.meta.doc_id, r.path)]
+        named = [r for r in records if r.meta.file_name == key]
+        if exact or len(named) <= 1:
+            return (exact or named or [None])[0]
+        raise StoreError(f"{len(named)} documents are named {key}: name one by its id or path "
+                         f"({', '.join(sorted(r.meta.doc_id for r in named))})")
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document from both indexes; False when it was not there."""

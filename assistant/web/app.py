@@ -150,7 +150,10 @@ class _Handlers:
     def delete(self, file_name: str | None) -> str:
         if not file_name:
             return "Choose a document to delete."
-        record = self.assistant.index.find_document(file_name)
+        try:
+            record = self.assistant.index.find_document(file_name)
+        except HrqaError as exc:  # two documents of that name
+            return ui_support.public_message(exc)
         if record is None or not self.assistant.index.delete_document(record.meta.doc_id):
             return f"{file_name} is not indexed (any more)."
         ui_support.remove_upload(record.path, self.settings.data_path / "uploads")
