@@ -140,45 +140,54 @@ _OPTIONAL_END = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot
 _RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)")
 _MARKUP = re.compile(r"<(?:!--|[!?]|/?[A-Za-z])")  # where markup starts; a stray "<" is text
+_TAG_STOP = re.compile(r"[>\"']")
+# Python's html.parser recovers from a tag or comment that never closes by rescanning the rest of the text at
+# every "<" after it: ("<" after the cut) x (characters after it) steps, ~30 million a second. A page cut short
+# in its last tag costs nothing; 40,000 repeats of "<a " (120 KB) took over a minute.
+_MAX_RECOVERY_COST = 30_000_000
 
 
 def check_html(text: str, where: str, limits: InputLimits) -> None:
-    """Refuse an HTML page that is too deep or has too many elements, from one linear scan of its tags.
+    """Refuse an HTML page that is too deep, has too many elements, or is malformed in a way parsers choke on.
 
     Raises:
-        IngestError: over max_html_depth or max_html_elements.
+        IngestError: over max_html_depth or max_html_elements, or a tag or comment that never closes followed by
+            so much markup that recovering from it would take a parser quadratic time.
     """
-    elements, depth = html_shape(text, limits.max_html_depth, limits.max_html_elements)
+    elements, depth, cut = html_shape(text, limits.max_html_depth, limits.max_html_elements)
     if depth > limits.max_html_depth:
         raise IngestError(where, f"HTML nests elements over {limits.max_html_depth:,} levels deep "
                                  "(HRQA_MAX_HTML_DEPTH)")
     if elements > limits.max_html_elements:
         raise IngestError(where, f"HTML has over {limits.max_html_elements:,} elements (HRQA_MAX_HTML_ELEMENTS)")
+    if cut >= 0 and text.count("<", cut) * (len(text) - cut) > _MAX_RECOVERY_COST:
+        raise IngestError(where, f"malformed HTML: the tag or comment at character {cut:,} never closes, and the "
+                                 f"{len(text) - cut:,} characters after it cannot be parsed safely; fix the file there")
 
 
-def html_shape(text: str, max_depth: int | None = None, max_elements: int | None = None) -> tuple[int, int]:
-    """(elements, deepest nesting) of HTML markup, in one pass; stops early past either maximum.
+def html_shape(text: str, max_depth: int | None = None, max_elements: int | None = None) -> tuple[int, int, int]:
+    """(elements, deepest nesting, where an unclosed tag or comment starts or -1), in one pass; stops early past
+    either maximum, or at a tag or comment that never closes.
 
-    Every step moves forward (regular-expression search for the next tag, str.find for its end), so the scan is linear whatever the input (no regular expression
-    can backtrack over an unclosed comment); it approximates a browser's tree (mismatched end tags just close one
-    level), which is all a limit needs.
+    Every step moves forward (a regular-expression search for the next tag, str.find for its end), so the scan is
+    linear whatever the input (no regular expression can backtrack over an unclosed comment); it approximates a
+    browser's tree (mismatched end tags just close one level), which is all a limit needs.
     """
     lower = None
     i = depth = deepest = elements = 0
     while (start := _MARKUP.search(text, i)) is not None:
         i = start.start()
-        if start.group() == "<!--":
-            end = text.find("-->", i + 4)
-            i = len(text) if end < 0 else end + 3
-            continue
-        if start.group() in ("<!", "<?"):  # a doctype or processing instruction, skipped whole
-            end = text.find(">", i)
-            i = len(text) if end < 0 else end + 1
+        if start.group() in ("<!--", "<!", "<?"):  # a comment, doctype or processing instruction, skipped whole
+            closer = "-->" if start.group() == "<!--" else ">"
+            end = text.find(closer, i + len(start.group()))
+            if end < 0:
+                return elements, deepest, i
+            i = end + len(closer)
             continue
         match = _TAG_NAME.match(text, i)
-        end = text.find(">", match.end())
+        end = _tag_end(text, match.end())
         if end < 0:
-            break
+            return elements, deepest, i
         closing, name = match.group(1), match.group(2).lower()
         i = end + 1
         if closing:
@@ -195,4 +204,16 @@ def html_shape(text: str, max_depth: int | None = None, max_elements: int | None
             deepest = max(deepest, depth)
         if (max_depth is not None and deepest > max_depth) or (max_elements is not None and elements > max_elements):
             break
-    return elements, deepest
+    return elements, deepest, -1
+
+
+def _tag_end(text: str, pos: int) -> int:
+    """Where a tag whose attributes start at pos ends (its ">"; one inside quotes does not count), or -1."""
+    while (stop := _TAG_STOP.search(text, pos)) is not None:
+        if stop.group() == ">":
+            return stop.start()
+        close = text.find(stop.group(), stop.end())
+        if close < 0:
+            return -1
+        pos = close + 1
+    return -1

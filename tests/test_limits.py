@@ -64,13 +64,17 @@ def test_check_docx_not_a_zip_is_not_a_readable_docx():
 
 
 @pytest.mark.parametrize("markup, shape", [
-    ("<div><div><p>a<p>b</div></div>", (4, 2)),                  # <p> closes itself: not a level
-    ("<ul><li>a<li>b</ul><br><img src=x><hr/>", (6, 1)),          # void elements and <li> never nest
-    ("<div><!-- <div><div> --></div>", (1, 1)),                    # comments hold no markup
-    ("<script>if (a<b) { x = '<div><div>' }</script><div>", (2, 1)),  # neither does a script
-    ("<!DOCTYPE html><?xml x?><div>1 < 2</div>", (1, 1)),          # a stray "<" is text
-    ("<div/><div/><div/>", (3, 0)),                                # self-closing
-    ("<div><span></div></span></div>", (2, 2)),                    # mismatched ends close one level each
+    ("<div><div><p>a<p>b</div></div>", (4, 2, -1)),                  # <p> closes itself: not a level
+    ("<ul><li>a<li>b</ul><br><img src=x><hr/>", (6, 1, -1)),          # void elements and <li> never nest
+    ("<div><!-- <div><div> --></div>", (1, 1, -1)),                    # comments hold no markup
+    ("<script>if (a<b) { x = '<div><div>' }</script><div>", (2, 1, -1)),  # neither does a script
+    ("<!DOCTYPE html><?xml x?><div>1 < 2</div>", (1, 1, -1)),          # a stray "<" is text
+    ("<div/><div/><div/>", (3, 0, -1)),                                # self-closing
+    ("<div><span></div></span></div>", (2, 2, -1)),                    # mismatched ends close one level each
+    ('<a title="x > y">z</a>', (1, 1, -1)),                            # ">" inside a quoted value is not the end
+    ("<p>text</p><div cla", (1, 0, 11)),                                # a page cut short in its last tag
+    ("<b>x</b><!-- never closed <b>", (1, 1, 8)),
+    ('<a href="x>y</a>', (0, 0, 0)),                                   # a quote never closed
 ])
 def test_html_shape_counts_elements_and_nesting(markup, shape):
     assert html_shape(markup) == shape
@@ -79,7 +83,7 @@ def test_html_shape_counts_elements_and_nesting(markup, shape):
 @pytest.mark.parametrize("markup", ["<div>" * 100_000, "<!--" * 200_000, "<" * 500_000, "<a" * 200_000,
                                     "<script>" * 100_000, "<b>x</b>" * 100_000])
 def test_html_shape_hostile_markup_is_scanned_linearly_and_stops_at_the_limits(markup):
-    elements, depth = html_shape(markup, max_depth=400, max_elements=50_000)
+    elements, depth, _ = html_shape(markup, max_depth=400, max_elements=50_000)
     assert elements <= 50_001 and depth <= 401
 
 
@@ -89,3 +93,11 @@ def test_check_html_names_the_depth_and_element_settings():
     assert _reason(check_html, "<br>" * 11, "wide.html", InputLimits(max_html_elements=10)) == (
         "HTML has over 10 elements (HRQA_MAX_HTML_ELEMENTS)")
     check_html("<div>" * 500 + "text", "ok.html", InputLimits(max_html_depth=500))
+
+
+def test_check_html_unclosed_tag_is_refused_only_when_recovering_from_it_would_be_quadratic():
+    check_html("<p>A page cut short in its last tag.</p>" * 100 + "<div cla", "cut.html", InputLimits())
+    with pytest.raises(IngestError) as info:
+        check_html("<p>ok</p>" + "<a " * 40_000, "hostile.html", InputLimits())
+    assert info.value.reason == ("malformed HTML: the tag or comment at character 9 never closes, and the 120,000 "
+                                 "characters after it cannot be parsed safely; fix the file there")
