@@ -114,7 +114,15 @@ def _zip_entry_count(data: bytes) -> int | None:
     if at < 0 or len(tail) - at < _EOCD_SIZE:
         return None
     (total,) = struct.unpack("<H", tail[at + 10 : at + 12])
-    return total if total != 0xFFFF else 1 << 32  # ZIP64: more entries than any document package has
+    if total != 0xFFFF:
+        return total
+    # ZIP64: the real count is in the ZIP64 end record, which the 20-byte locator just before this one points to
+    locator = tail[at - 20 : at] if at >= 20 else b""
+    if locator[:4] != b"PK\x06\x07":
+        return None
+    (offset,) = struct.unpack("<Q", locator[8:16])
+    record = data[offset : offset + 56]
+    return struct.unpack("<Q", record[32:40])[0] if record[:4] == b"PK\x06\x06" else None
 
 
 def _count_start_tags(package: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: int) -> int:

@@ -101,3 +101,9 @@ def test_check_html_unclosed_tag_is_refused_only_when_recovering_from_it_would_b
         check_html("<p>ok</p>" + "<a " * 40_000, "hostile.html", InputLimits())
     assert info.value.reason == ("malformed HTML: the tag or comment at character 9 never closes, and the 120,000 "
                                  "characters after it cannot be parsed safely; fix the file there")
+
+
+def test_check_docx_zip64_part_count_is_read_from_its_own_end_record():
+    data = _docx({f"p/{n}.xml": b"" for n in range(70_000)})  # over 65,535 entries: a ZIP64 end record
+    assert _reason(check_docx, data, "parts.docx", InputLimits()) == (
+        "DOCX package has 70,000 parts, over the limit of 2,000 (HRQA_MAX_ZIP_ENTRIES)")
