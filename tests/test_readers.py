@@ -164,7 +164,7 @@ def test_read_file_permission_denied_raises_with_hint(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     # chmod cannot deny root, so the OS error is simulated where the reader opens the file.
-    monkeypatch.setattr("ingest.readers.os.open", deny)
+    monkeypatch.setattr("ingest.files.os.open", deny)
     with pytest.raises(IngestError) as info:
         read_file(path)
     assert info.value.reason == "permission denied; check the file's read permissions"
