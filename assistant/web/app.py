@@ -5,11 +5,9 @@ Markup comes from assistant.web.views (escaped), I/O helpers from assistant.web.
 """
 from __future__ import annotations
 
-import atexit
 import logging
-import os
 import tempfile
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any, Iterator
 
@@ -174,11 +172,8 @@ def build_app(assistant: Assistant, indexer: Indexer, settings: Settings):
     import gradio as gr
     from gradio.utils import get_upload_folder
 
-    # Exports live inside gradio's cache folder, so it serves them where they are (no copy per answer).
-    exports = Exports(tempfile.mkdtemp(prefix=f"hrqa-exports-{os.getpid()}-", dir=_mkdir(get_upload_folder())),
-                      settings.cache_max_age_minutes * 60)
-    atexit.register(exports.close)
-    handlers = _Handlers(assistant, indexer, settings, exports, get_upload_folder())
+    handlers = _Handlers(assistant, indexer, settings, ui_support.exports_in(get_upload_folder(), settings),
+                         get_upload_folder())
     max_age = settings.cache_max_age_minutes * 60  # uploads in flight and other cache files, deleted at this age
     with gr.Blocks(title="hrqa — cited answers", analytics_enabled=False, fill_width=True,
                    delete_cache=(max(60, max_age // 4), max_age)) as app:
@@ -301,11 +296,6 @@ def launch(app, settings: Settings, **options: Any):
     return app.launch(server_name=settings.host, server_port=settings.port, auth=logins,
                       auth_message="hrqa: sign in with the login your administrator gave you.", share=False,
                       max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, css=CSS, **options)
-
-
-def _mkdir(path: str) -> str:
-    Path(path).mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def serve(settings: Settings) -> None:

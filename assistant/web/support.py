@@ -6,13 +6,16 @@ the server's log (public_message, public_results).
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from assistant.exports import Exports
 from assistant.settings import Settings
 from assistant.types import Answer
 from assistant.web.uploads import UploadLimit, remove_upload, stage_uploads  # noqa: F401  (the app's helpers)
@@ -136,6 +139,16 @@ def middleware(settings: Settings, logins: bool) -> list:
         out += [auth.middleware(), auth.throttle_middleware(settings.login_max_failures,
                                                             settings.login_lockout_seconds)]
     return out
+
+
+def exports_in(cache_dir: str, settings: Settings) -> Exports:
+    """The app's answer downloads, in a folder of this process inside the web server's cache (which then serves
+    them where they are, without a copy per answer); removed when the process exits."""
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    exports = Exports(tempfile.mkdtemp(prefix=f"hrqa-exports-{os.getpid()}-", dir=cache_dir),
+                      settings.cache_max_age_minutes * 60)
+    atexit.register(exports.close)
+    return exports
 
 
 def user_of(request: Any) -> str:
