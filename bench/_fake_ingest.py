@@ -1,7 +1,7 @@
 """Fast, deterministic ingestion for fault tests: the real Indexer with the tests' bag-of-words embedder.
 
-Run as a process that can be killed: `python -m bench._fake_ingest [--min-free-mb MB] STORE PATH...` (exit 0 on
-success, 1 with "hrqa: error: ..." on stderr when the store is busy, a file failed or the run stopped). Also builds the corpora those tests use
+Run as a process that can be killed: `python -m bench._fake_ingest [--min-free-mb MB] STORE PATH...`
+(exit 0 on success, 1 with "hrqa: error: ..." on stderr when the store is busy, a file failed or the run stopped). Also builds the corpora those tests use
 and snapshots a store so two stores can be compared.
 """
 from __future__ import annotations

@@ -186,3 +186,12 @@ def test_reliability_backup_cannot_be_written_leaves_no_partial_file(make_index,
     with pytest.raises(StoreError, match=f"cannot write backup {dest}"):
         backup(index, dest)  # its folder does not exist
     assert not dest.exists() and not dest.with_name(dest.name + ".part").exists()
+
+
+@pytest.mark.slow
+def test_reliability_backup_taken_while_another_process_reingests_on_a_server_is_consistent(tmp_path):
+    from bench._backups import backup_race
+
+    race = backup_race(tmp_path, backups=8)
+    assert race["writer_rounds"] >= 2  # the writer changed documents while the backups ran
+    assert race["inconsistent"] == 0, race

@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import os
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,7 @@ def backup(index: Index, dest: str | Path) -> dict[str, int]:
         with gzip.open(part, "wt", encoding="utf-8") as out:
             writer = _Writer(out)
             writer.line({"format": FORMAT, "embedder": store.embedder_name})
-            for record in sorted(store.iter_records("documents"), key=lambda r: r["id"]):  # the manifest first
+            for record in sorted(_manifest(store), key=lambda r: r["id"]):  # the manifest first
                 got = _document_with_passages(store, record)
                 if got is None:
                     continue
@@ -71,21 +72,41 @@ def backup(index: Index, dest: str | Path) -> dict[str, int]:
     return {"documents": writer.documents, "passages": writer.passages}
 
 
+def _manifest(store) -> list[dict]:
+    """Every manifest record, read again when a read races a concurrent write."""
+    for attempt in range(_RETRIES):
+        records = _read(lambda: list(store.iter_records("documents")), attempt)
+        if records is not None:
+            return records
+    return list(store.iter_records("documents"))
+
+
 def _document_with_passages(store, record: dict) -> tuple[dict, list[dict]] | None:
     """The record with exactly its version's passages; re-read while it changes; None once it is deleted."""
-    for _ in range(_RETRIES):
+    for attempt in range(_RETRIES):
         meta = record["metadata"]
         where = {"$and": [{"doc_id": record["id"]}, {"version": meta.get("version", "")}]}
-        passages = {p["id"]: p for p in store.iter_records("passages", where=where)}  # ids: paging may repeat
-        if len(passages) == int(meta.get("n_passages", -1)):
+        passages = _read(lambda: {p["id"]: p for p in store.iter_records("passages", where=where)}, attempt)
+        if passages is not None and len(passages) == int(meta.get("n_passages", -1)):  # ids: paging may repeat
             return record, sorted(passages.values(), key=lambda p: p["metadata"].get("ordinal", 0))
-        current = list(store.iter_records("documents", ids=[record["id"]]))
-        if not current:
+        current = _read(lambda: list(store.iter_records("documents", ids=[record["id"]])), attempt)
+        if current == []:
             log.info("backup: %s was deleted while it was being backed up; left out", record["id"])
             return None
-        record = current[0]
+        record = current[0] if current else record
     raise StoreError(f"document {record['id']} kept changing during the backup; run the backup again when the "
                      "ingest is finished")
+
+
+def _read(fetch, attempt: int):
+    """fetch(), or None when it failed: a server read that races a concurrent delete can fail ("Error finding
+    id"); the caller reads again."""
+    try:
+        return fetch()
+    except StoreError as exc:
+        log.info("backup: a read failed while the store changed (%s); reading again", exc)
+        time.sleep(0.05 * (attempt + 1))
+        return None
 
 
 class _Writer:
