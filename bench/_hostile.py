@@ -3,8 +3,8 @@
 build(name, dir) writes input NAME into DIR (in the caller's process); `python -m bench._hostile NAME TARGET DIR`
 then ingests TARGET (the real Indexer, the tests' fake embedder, an embedded store in DIR) or asks it (a
 question; TARGET is its length) in a fresh process, and prints one JSON line: the status and reason given, the
-seconds from the start of the ingest to the refusal, and the process's peak RSS (imports and the empty store
-included; the ordinary file in INPUTS is the baseline). The limits are the defaults (ingest.limits.InputLimits);
+seconds from the start of the ingest to the refusal, and the process's peak RSS since exec (imports and the
+empty store included; the ordinary file in INPUTS is the baseline). The limits are the defaults (ingest.limits.InputLimits);
 the budget is 30 s and 1.5 GB per input.
 """
 from __future__ import annotations
@@ -123,9 +123,18 @@ def run_one(name: str, target: str, folder: Path) -> dict:
         (result,) = Indexer(index, folder / "store", progress=False).ingest([target]).files
         status, reason = result.status, result.reason
     seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_rss_mb()
     return {"input": name, "status": status, "reason": reason, "seconds": round(seconds, 3),
             "peak_rss_mb": round(peak, 1)}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak RSS since exec (VmHWM). getrusage's ru_maxrss would also count the parent's pages
+    the child shared between fork and exec, i.e. the size of whatever started it."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> int:

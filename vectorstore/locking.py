@@ -21,10 +21,12 @@ class IngestBusy(HrqaError):
 
 
 class FileLock:
-    """An exclusive, non-blocking flock on path; the holder's pid is written into the file."""
+    """An exclusive, non-blocking flock on path; the holder's pid is written into the file (unless write_pid is
+    False: a brief holder leaves the last ingest's pid for the busy message)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, write_pid: bool = True):
         self.path = path
+        self.write_pid = write_pid
         self._fh = None
 
     def __enter__(self):
@@ -38,10 +40,11 @@ class FileLock:
             self._fh.close()
             raise IngestBusy(f"another ingestion is running on {self.path.parent} (pid {holder}); "
                              "wait for it to finish and run again", holder) from exc
-        self._fh.seek(0)
-        self._fh.truncate()
-        self._fh.write(str(os.getpid()))
-        self._fh.flush()
+        if self.write_pid:
+            self._fh.seek(0)
+            self._fh.truncate()
+            self._fh.write(str(os.getpid()))
+            self._fh.flush()
         return self
 
     def __exit__(self, *exc):

@@ -9,8 +9,9 @@ passage's embedding text depends only on its stored text and metadata, so they c
 Damage is looked for twice: the HNSW files are checked structurally first (vectorstore/hnsw.py: a cut or garbled
 file would crash hnswlib, not raise), then each collection must answer a count, vector reads and a query.
 
-The rebuild holds the data directory's ingest lock (no hrqa process writes meanwhile; a busy lock is reported,
-not waited for), writes every salvaged record to a recovery file beside the store, drops and re-creates the
+Checks and rebuild hold the data directory's ingest lock, so no hrqa process writes meanwhile: files caught
+mid-write by a running ingest would look damaged. When an ingest holds the lock, the check waits for the next
+open. The rebuild writes every salvaged record to a recovery file beside the store, drops and re-creates the
 collection, loads the file, then deletes it. Killed half-way, the next open finds the file and finishes from it.
 A Chroma server's files are out of reach: its damage is reported with what to do instead.
 """
@@ -97,18 +98,17 @@ def ensure_readable(store: PassageStore, embed: Any) -> None:
                              "files are on the server: restore the latest backup into a new collection prefix "
                              "(HRQA_COLLECTION_PREFIX) with hrqa restore, or repair the server")
         return
-    todo = _todo(chroma_dir, store)
-    if not todo:
-        return
-    _refuse_on_full_disk(chroma_dir, todo, store)
     try:
-        with FileLock(chroma_dir.parent / "ingest.lock"):  # no hrqa writer while the files are judged and rebuilt
+        with FileLock(chroma_dir.parent / "ingest.lock", write_pid=False):  # no hrqa writer while files are judged
             todo = _todo(chroma_dir, store)
+            if todo:
+                _refuse_on_full_disk(chroma_dir, todo, store)
             for which, problem in todo.items():
                 _rebuild(chroma_dir, store, which, problem, embed)
-    except IngestBusy as exc:
-        raise StoreError(f"the vector index of {store.location} looks damaged, but an ingest is running on this data "
-                         "directory; run again when it has finished") from exc
+    except IngestBusy:  # files being written look inconsistent; the writer is alive, so they are not damaged
+        log.info("an ingest is running on this data directory: the vector index is checked at the next open")
+    except PermissionError:
+        log.info("the data directory is read-only here: the vector index is not checked")
 
 
 def _refuse_on_full_disk(chroma_dir: Path, todo: dict[str, str], store: PassageStore) -> None:
