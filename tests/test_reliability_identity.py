@@ -140,3 +140,20 @@ def test_reliability_identity_deleting_by_an_ambiguous_name_asks_for_the_id(make
     by_path = index.find_document(str((tmp_path / "b" / "report.txt").resolve()))
     assert index.delete_document(by_path.meta.doc_id) and _texts(index) == [ZEBRA.strip()]
     assert index.find_document("report.txt").path == str((tmp_path / "a" / "report.txt").resolve())
+
+
+def test_reliability_identity_failed_write_while_following_a_move_stops_the_run(make_index, tmp_path,
+                                                                               monkeypatch):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "report.txt").write_text(ZEBRA, encoding="utf-8")
+    index = make_index()
+    _ingest(index, tmp_path / "store", tmp_path / "old")
+    shutil.move(tmp_path / "old", tmp_path / "new")
+
+    def lost(record):
+        raise ConnectionError("server gone")
+
+    monkeypatch.setattr(index.store, "commit_document", lost)
+    report = Indexer(index, tmp_path / "store", progress=False).ingest([tmp_path / "new"])
+    assert [f.status for f in report.files] == ["failed"]
+    assert report.stopped.startswith("ingest stopped at report.txt: the Chroma store: ConnectionError: server gone")

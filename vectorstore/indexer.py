@@ -159,6 +159,8 @@ class Indexer:
             vectors = self._embed([embedding_text(p) for p in parsed.passages], path.name)
         except IngestError as exc:
             return FileResult(str(path), "failed", doc_id, reason=exc.reason)
+        except IngestStopped:  # a failed write (of a moved file's record): the whole run stops
+            raise
         except Exception as exc:  # a parser bug must cost only this file, and be reported, not hidden
             log.exception("unexpected error ingesting %s", path)
             return FileResult(str(path), "failed", doc_id, reason=f"internal error: {type(exc).__name__}: {exc}")
