@@ -50,17 +50,21 @@ def test_reliability_identity_file_rewritten_during_ingest_is_stored_as_read_and
     doc = tmp_path / "docs" / "moving.txt"
     doc.parent.mkdir()
     doc.write_text(ZEBRA, encoding="utf-8")
-    real_parse = indexer_module.parse
+    # the reading the version is hashed from (before: a separate read of its own, file_hash)
+    name = "read_bytes" if hasattr(indexer_module, "read_bytes") else "file_hash"
+    real_read, rewritten = getattr(indexer_module, name), []
 
-    def parse_while_rewritten(raw, *args, **kwargs):
-        doc.write_text(OKAPI, encoding="utf-8")  # the file changes after it was read, before it is stored
-        return real_parse(raw, *args, **kwargs)
+    def read_then_rewritten(path, *args, **kwargs):
+        got = real_read(path, *args, **kwargs)
+        if not rewritten:  # another program rewrites the file right after this read
+            rewritten.append(doc.write_text(OKAPI, encoding="utf-8"))
+        return got
 
-    monkeypatch.setattr(indexer_module, "parse", parse_while_rewritten)
+    monkeypatch.setattr(indexer_module, name, read_then_rewritten)
     index = make_index()
     assert _ingest(index, tmp_path / "store", doc) == {"docs/moving.txt": ("added", "")}
-    assert _texts(index) == [ZEBRA.strip()]  # the text that was hashed is the text that was stored
-    monkeypatch.setattr(indexer_module, "parse", real_parse)
+    assert _texts(index) == [ZEBRA.strip()]  # the text stored is the text whose hash was recorded
+    monkeypatch.setattr(indexer_module, name, real_read)
     assert _ingest(index, tmp_path / "store", doc) == {"docs/moving.txt": ("updated", "")}
     assert _texts(index) == [OKAPI.strip()]
 
