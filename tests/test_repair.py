@@ -113,10 +113,23 @@ def test_repair_store_is_not_judged_while_an_ingest_runs_but_at_the_next_open(bi
 
 def test_repair_server_store_cannot_be_rebuilt_here_and_says_what_to_do(make_index, monkeypatch):
     index = make_index()
-    monkeypatch.setattr(repair, "damage", lambda store: {"passages": "InternalError: hnsw"})
+    probes = []
+    monkeypatch.setattr(repair, "damage", lambda store: probes.append(1) or {"passages": "InternalError: hnsw"})
     monkeypatch.setattr(repair, "_persist_dir", lambda client: None)
+    monkeypatch.setattr(repair.time, "sleep", lambda seconds: None)
     with pytest.raises(StoreError, match="cannot read its vector index .*restore the latest backup"):
         repair.ensure_readable(index.store, lambda: None)
+    assert len(probes) == 3  # a read that raced another machine's delete is tried again first
+
+
+def test_repair_server_store_failing_one_probe_opens(make_index, monkeypatch):
+    index = make_index()
+    answers = [{"passages": "InternalError: Error finding id"}, {}]
+    monkeypatch.setattr(repair, "damage", lambda store: answers.pop(0))
+    monkeypatch.setattr(repair, "_persist_dir", lambda client: None)
+    monkeypatch.setattr(repair.time, "sleep", lambda seconds: None)
+    repair.ensure_readable(index.store, lambda: None)
+    assert answers == []
 
 
 def test_repair_healthy_store_is_not_touched(make_index, tmp_path):

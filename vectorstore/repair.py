@@ -21,6 +21,7 @@ import gzip
 import json
 import logging
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ _DOCUMENT_KEY = "chroma:document"
 _DELETE, _UPDATE = 3, 1  # chromadb's operation codes in embeddings_queue (ADD 0, UPDATE 1, UPSERT 2, DELETE 3)
 _END = {"kind": "end"}
 _COLLECTIONS = ("passages", "documents")
+_SERVER_PROBES = 3
 
 
 def damage(store: PassageStore, skip: Any = ()) -> dict[str, str]:
@@ -92,7 +94,11 @@ def ensure_readable(store: PassageStore, embed: Any) -> None:
     """
     chroma_dir = _persist_dir(store.client)
     if chroma_dir is None:
-        problems = damage(store)
+        for attempt in range(_SERVER_PROBES):  # a read racing another machine's delete can fail once
+            problems = damage(store)
+            if not problems:
+                return
+            time.sleep(0.5 * (attempt + 1))
         if problems:
             raise StoreError(f"{store.location} cannot read its vector index ({'; '.join(problems.values())}). Its "
                              "files are on the server: restore the latest backup into a new collection prefix "
