@@ -148,7 +148,8 @@ class Assistant:
         rest = [r for r in prepared.candidates if r.passage.id not in shown][:k]
         return Answer(question=prepared.question.text, text=listed.draft.text, citations=listed.draft.citations,
                       passages=passages + rest, standalone=prepared.question.search, confidence=1.0,
-                      listing={"total": listed.total, "shown": listed.shown, "by_document": dict(listed.by_document)})
+                      listing={"total": listed.total, "shown": listed.shown, "by_document": dict(listed.by_document),
+                               "filter": dict(listed.filter)})
 
     def _llm_answer(self, answer: Answer, question: str, passages: Sequence[Retrieved]) -> Iterator[Event]:
         """Stream the model's tokens; on any failure leave answer.text empty so the caller falls back."""

@@ -38,6 +38,9 @@ def test_a_figure_counts_but_dates_identifiers_and_footnote_markers_do_not():
     assert has_type("number", "Over 9,800 appeals were received.")
     assert not has_type("number", "On 30 July 2025 the report A/HRC/59/15 was adopted.")
     assert not has_type("number", "the Ombudsman noted the problem.12")
+    assert not has_type("number", "violence rose during the COVID-19 pandemic, with a low rate of prosecutions")
+    assert not has_type("number", "suicide was a major cause of mortality among children aged 10-14")
+    assert has_type("number", "children under 15 were 402")
 
 
 def test_year_feature_is_plus_one_minus_one_or_zero():

@@ -175,3 +175,65 @@ groups: []
     assert recommend.mentioned(vocabulary, "Which recommendations of the fourth UPR review?")[0] == ()
     assert recommend.mentioned(vocabulary, "Which recommendations on treaty bodies?")[0] == ("international",)
     assert recommend.names_recommendations("How many recommendations did Slovenia support?")
+
+
+ASKING = load_vocabulary("""
+themes:
+  - {id: international, label: International, description: d, keywords: ["ratif", "Istanbul Convention"]}
+  - {id: disappearance, label: Enforced disappearance, description: d, keywords: ["enforced disappearance"]}
+  - {id: racism, label: Racial discrimination, description: d, keywords: ["Roma"]}
+groups:
+  - {id: disappeared, label: Disappeared persons, description: d, keywords: ["enforced disappearance"]}
+  - {id: roma, label: Roma, description: d, keywords: ["Roma"]}
+""")
+
+
+def test_asking_by_a_proper_name_keeps_its_words_as_topic_and_a_shared_phrase_is_an_alternate():
+    themes, groups, words, alternates = recommend.mentioned(ASKING, "Which recommendations on ratifying the "
+                                                                    "Istanbul Convention?")
+    assert themes == ("international",) and words == ("ratifying",)  # "Istanbul Convention" stays topic
+    assert recommend.mentioned(ASKING, "recs on enforced disappearance")[1:] == (
+        ("disappeared",), ("enforced disappearance",), ("disappearance",))
+    assert recommend.mentioned(ASKING, "recs on Roma")[3] == ()  # one word: no alternate theme
+    assert recommend.mentioned(ASKING, "recs on Romani people")[2] == ("Romani",)  # the whole word is no topic
+
+
+def test_a_recommender_that_is_no_state_and_refusing_to_accept():
+    c, _ = criteria_for("What did the Human Rights Ombudsman recommend about families?")
+    assert c.other_recommender
+    c, _ = criteria_for("What did Turkey recommend to Slovenia about Roma?")
+    assert not c.other_recommender
+    c, _ = criteria_for("Which recommendation on Roma did Slovenia refuse to accept?")
+    assert c.status == "noted"
+
+
+def test_a_list_carries_the_recommendations_tab_filter_for_the_same_question():
+    c, _ = criteria_for("What did Turkey recommend to Slovenia about Roma?")
+    listing = recommend.compose_list(c, recommend.matching(ITEMS, c, WORDS), {}, ["wg4", "wg2"])
+    assert listing.filter == {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": "Türkiye",
+                              "status": None, "query": None}
+
+
+def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_the_report():
+    from assistant.answer.pipeline import _one_per_recommendation
+    from ingest.types import DocumentMeta
+    from vectorstore.store import DocRecord
+
+    def record(doc_id, kind):
+        meta = DocumentMeta(doc_id=doc_id, file_name=f"{doc_id}.pdf", title=doc_id, short_title=doc_id,
+                            doc_type="report", cycle=2, country="Slovenia", un_kind=kind)
+        return DocRecord(meta, "v1", 1)
+
+    manifest = {"list": record("list", "upr_thematic_list"), "wg2": record("wg2", "upr_working_group_report")}
+    report = Item("115.3", "Improve Roma settlements (Austria);", doc_id="wg2")
+    items = [Item("115.3", "Improve Roma settlements (Austria); / Source of position: ... / - Roma",
+                  doc_id="list"),
+             report, Item("115.4", "Ratify (Spain);", doc_id="list"),
+             Item("251", "Cooperate with mahallas.", doc_id="x")]
+    everything = [*items, Item("115.9", "Train the police (Chile);", doc_id="wg2")]
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(items, manifest, everything)] == [
+        ("wg2", "115.3"), ("list", "115.4"), ("x", "251")]
+    only_the_list = [items[0], items[2]]  # the UN's label matched, the report's words did not
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(only_the_list, manifest, everything)] == [
+        ("wg2", "115.3"), ("list", "115.4")]
+    assert recommend.own_text(items[0].text) == "Improve Roma settlements (Austria);"

@@ -29,7 +29,9 @@ def test_ask_recommendation_question_lists_every_matching_item_from_the_index(in
     assert [c.label for c in answer.citations] == ["Assessment, ¶251"]
     assert answer.text.startswith("1 recommendation matches.")
     assert "- 251: Closer cooperation with local self-organized groups (mahallas) is required. [1]" in answer.text
-    assert answer.listing == {"total": 1, "shown": 1, "by_document": {"assessment": 1}}
+    assert answer.listing == {"total": 1, "shown": 1, "by_document": {"assessment": 1},
+                              "filter": {"doc_ids": ["assessment"], "theme": None, "group": "local_communities",
+                                         "actor": None, "status": None, "query": None}}
     assert all(c.passage_id in {r.passage.id for r in answer.passages} for c in answer.citations)
 
 
@@ -176,3 +178,4 @@ def test_ask_passage_with_every_question_word_is_on_topic_despite_low_similarity
     assert max(r.dense for r in answer.passages) < 0.25
     assert answer.answerable, answer.warnings
     assert answer.citations[0].label == "Long, ¶1"
+

@@ -23,11 +23,12 @@ from vectorstore.text import context_of
 DATE = re.compile(r"\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october"
                   r"|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b"
                   r"|\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b", re.I)
-# A figure that counts: digits or number words, once dates, identifiers ("A/HRC/59/15", "No. 43") and footnote
-# markers glued to a word are taken out.
+# A figure that counts: digits or number words, once dates, identifiers ("A/HRC/59/15", "No. 43", "COVID-19"),
+# ages ("aged 10-14") and footnote markers glued to a word are taken out.
 QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
                       r"|fifty|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice|majority)\b", re.I)
-_IDENTIFIER = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*|\bNo\.\s*\d+|(?<=[^\W\d_])[.,;:]?\d+\b", re.I)
+_IDENTIFIER = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*|\bNo\.\s*\d+|(?<=[^\W\d_])[-.,;:]?\d+\b"
+                         r"|\baged?\s+(between\s+)?\d+(\s*(-|–|to|and)\s*\d+)?", re.I)
 SHARE = re.compile(r"\d\s*(%|per ?cent|percentage points?)|\b(half|a third|a quarter|two thirds|majority)\b", re.I)
 _PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof|H\.E)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-zčćšžđ]+(ova|ov|eva|ev|yeva|yev|ina"
                      r"|in|sky|skaya|enko|uk|yan|li|zade|aev|ayev|ovich|ovna|ič|ić|ek|ar|er|man|son)\b"

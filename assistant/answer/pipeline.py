@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -177,6 +178,8 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None
     reviewed = {r.meta.country for r in manifest.values() if r.meta.cycle and r.meta.country}
     c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
+    if c.other_recommender:
+        return None  # the Ombudsman's or a committee's recommendations are passages, not the States' items
     newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
     titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
     if c.count and c.whole_documents:
@@ -185,10 +188,40 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
+    items = _one_per_recommendation(items, manifest, everything)
     if not items:
         return None
     responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
     return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses)
+
+
+_UN_NUMBER = re.compile(r"^\d+\.\d+$")
+
+
+def _one_per_recommendation(items, manifest, everything=()) -> list:
+    """Each UN recommendation once, from the working group's report: the same number of the same country's review
+    in OHCHR's thematic list of its recommendations is listed as the report's item (matched on the UN's own labels,
+    which the list holds), and not again."""
+    def key(item):
+        meta = manifest[item.doc_id].meta if item.doc_id in manifest else None
+        if meta is None or not meta.cycle or not _UN_NUMBER.match(item.paragraph):
+            return None
+        return meta.cycle, meta.country, item.paragraph
+
+    def primary(item) -> bool:
+        record = manifest.get(item.doc_id)
+        return bool(record and record.meta.un_kind == "upr_working_group_report")
+
+    reports = {key(i): i for i in everything if primary(i) and key(i) is not None}
+    out, seen = [], set()
+    for item in items:
+        k = key(item)
+        if k is None:
+            out.append(item)
+        elif k not in seen:
+            seen.add(k)
+            out.append(item if primary(item) else reports.get(k, item))
+    return out
 
 
 def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommend.Listing | None:
@@ -212,7 +245,8 @@ def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommen
                              page=p.page, quote=quote))
     by_document = {d: (row.get(c.status, 0) if c.status else row["total"]) for d, row in counts.items()}
     total = sum(by_document.values())
-    return recommend.Listing(compose.Draft(draft.text, cited), total, total, by_document)
+    return recommend.Listing(compose.Draft(draft.text, cited), total, total, by_document,
+                             recommend.tab_filter(c, [d for d, n in by_document.items() if n]))
 
 
 def _response_citations(index: Index, items, manifest) -> dict:

@@ -25,7 +25,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import Draft
 from assistant.answer.question import Question
@@ -43,12 +43,16 @@ _FRAME = frozenset(stem(w) for w in """recommendation recommend recommended reco
     responded reply replied fourth third second first latest last recent previous earlier call calls called urge
     urged ask asked made make receive received concern concerns concerning relate related relating regarding about
     address addressed issue issues matter matters propose proposed suggest suggested only just actually still also
-    all any""".split())
+    all any person persons people individuals""".split())
 _NUMBER = re.compile(r"(?<![\d./])\d{2,3}\.\d{1,3}(?![\d./])")  # "115.158", "140.10": a UN recommendation number
+_PROPER_NAME = re.compile(r"[A-Z][\w’'-]*(\s+(of|the|on|for|and|[A-Z][\w’'-]*))*\s+[A-Z][\w’'-]*")
+# "What did the Ombudsman recommend": the recommender, when the words before "recommend" name no State.
+_RECOMMENDER = re.compile(r"\b(?:did|does|do|has|have|had)\s+(.{2,80}?)\s+recommend", re.I)
 _NAMES_RECOMMENDATIONS = re.compile(r"\brecommendations?\b", re.I)
 _FILTER_START = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what|list|name|show|give|how many)\b", re.I)
 _SUPPORTED = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|agree(d)?)\b", re.I)
-_NOTED = re.compile(r"\b(not(ed|e)|took note|take note|reject(ed|s)?|not (accept|support)(ed)?|declin(ed|e))\b", re.I)
+_NOTED = re.compile(r"\b(not(ed|e)|took note|take note|reject(ed|s)?|not (accept|support)(ed)?|declin(ed|e)"
+                    r"|refus(e|ed|es|ing)|(could|can|did|would) ?n[o']t (accept|support))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Criteria:
     show_response: bool = False  # "did Slovenia accept ...": each item's response is part of the answer
     numbers: tuple[str, ...] = ()  # recommendations named by number ("rec 115.158")
     count: bool = False  # "how many ...": the answer is a number
+    alternates: tuple[str, ...] = ()  # themes named by a group's words: an item tagged with one matches too
+    other_recommender: bool = False  # "what did the Ombudsman recommend": not the States' recommendations
 
     @property
     def whole_documents(self) -> bool:
@@ -75,18 +81,39 @@ class Criteria:
         return bool(self.themes or self.groups or self.actors or self.topic or self.status or self.numbers)
 
 
-def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(theme ids, group ids, the words that named them): the explorer's own reading of the question
-    (Vocabulary.mentioned, the tagger's keyword rule), less entries named only by words that frame the question
-    ("the fourth UPR review" names a review, not the theme of cooperating with the UPR); the words are no topic."""
+def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(theme ids, group ids, the words that named them, alternate theme ids): the explorer's own reading of the
+    question (Vocabulary.mentioned, the tagger's keyword rule), adjusted for asking rather than tagging:
+    - words that frame the question ("the fourth UPR review") name a review, not the theme of the UPR;
+    - a theme named only by a proper name ("the Istanbul Convention") is asked about by that name: its words stay
+      topic words (the items must hold them) rather than every item of the broad theme;
+    - a theme named by the same words as a group ("enforced disappearance") is an alternate: an item tagged with
+      either matches.
+    The words that named the rest are no topic words."""
     themes, groups = vocabulary.mentioned(text)
-    words: dict[str, list[str]] = {}
-    for entry in (*vocabulary.themes, *vocabulary.groups):
-        if entry.id in (*themes, *groups):
-            words[entry.id] = [m.group(0) for pattern in entry.keywords for m in pattern.finditer(text)]
-    framed = {i for i, found in words.items() if found and stem_set(" ".join(found)) <= _FRAME}
-    return (tuple(t for t in themes if t not in framed), tuple(g for g in groups if g not in framed),
-            tuple(w for i, found in words.items() if i not in framed for w in found))
+    found = {e.id: [m for pattern in e.keywords for m in pattern.finditer(text)]
+             for e in (*vocabulary.themes, *vocabulary.groups)}
+    phrases = {m.group(0).lower() for g in groups for m in found[g] if len(m.group(0).split()) > 1}
+    alternates = tuple(e.id for e in vocabulary.themes if e.id not in themes
+                       and any(m.group(0).lower() in phrases for m in found[e.id]))
+    named = (*themes, *groups)
+    framed = {i for i in named if found[i] and stem_set(" ".join(m.group(0) for m in found[i])) <= _FRAME}
+    proper = {i for i in themes if found[i] and all(_PROPER_NAME.fullmatch(m.group(0)) for m in found[i])}
+    dropped = framed | proper
+    words = tuple(_whole_words(text, m) for i in named if i not in dropped for m in found[i]
+                  if not _PROPER_NAME.fullmatch(m.group(0)))
+    return (tuple(t for t in themes if t not in dropped), tuple(g for g in groups if g not in dropped), words,
+            alternates)
+
+
+def _whole_words(text: str, match: re.Match) -> str:
+    """The words a keyword match lies in ("LGBT" in "LGBTI persons" -> "LGBTI")."""
+    start, end = match.span()
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
 
 
 def names_recommendations(text: str) -> bool:
@@ -94,7 +121,7 @@ def names_recommendations(text: str) -> bool:
     return bool(_NAMES_RECOMMENDATIONS.search(text))
 
 
-def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[str]], doc_ids: Iterable[str],
+def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[str],
              reviewed: Iterable[str]) -> Criteria:
     """The criteria of a recommendation question.
 
@@ -105,6 +132,7 @@ def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[st
         reviewed: the countries under review in the corpus (not recommending States).
     """
     themes, groups = tuple(named[0]), tuple(named[1])
+    alternates = tuple(named[3]) if len(named) > 3 else ()
     tag_stems = stem_set(" ".join(named[2]))
     under_review = {c.lower() for c in reviewed}
     actors = tuple(c for c in q.countries if c.lower() not in under_review)
@@ -116,7 +144,12 @@ def criteria(q: Question, named: tuple[Sequence[str], Sequence[str], Sequence[st
     topic = tuple(s for s in q.stems if s not in _FRAME and s not in country_stems and s not in tag_stems
                   and not s.isdigit())
     numbers = tuple(dict.fromkeys(_NUMBER.findall(q.search)))
+    recommender = _RECOMMENDER.search(q.search)
+    subject = recommender.group(1) if recommender else ""
+    other = bool(subject) and not any(a.lower() in subject.lower() for a in actors) \
+        and bool(stem_set(subject) - _FRAME - country_stems)
     return Criteria(frozenset(doc_ids), themes, groups, actors, status, topic, numbers=numbers,
+                    alternates=alternates, other_recommender=other,
                     show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
                     and not status, count=q.numeric)
 
@@ -130,7 +163,7 @@ class ItemWords:
 
     @classmethod
     def of(cls, items: Sequence) -> "ItemWords":
-        stems = {i.id: stem_set(i.text) for i in items}
+        stems = {i.id: stem_set(own_text(i.text)) for i in items}
         freq: dict[str, int] = defaultdict(int)
         for found in stems.values():
             for s in found:
@@ -139,6 +172,12 @@ class ItemWords:
 
     def weight(self, stem_: str) -> float:
         return math.log(1.0 + (len(self.stems) + 1) / (self.freq.get(stem_, 0) + 1))
+
+
+def own_text(text: str) -> str:
+    """The recommendation's own words: OHCHR's thematic list appends its labels to each row ("... (Croatia); /
+    Source of position: ... | Noted | A12 ... / Affected persons: / - migrants"), which are no words of the item."""
+    return text.split(" / Source of position:", 1)[0]
 
 
 def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
@@ -158,12 +197,13 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
         if c.status and item.response_status != c.status:
             continue
         if topic:
-            if _coverage(topic, words.stems.get(item.id) or stem_set(item.text), weights) < TOPIC_COVERAGE:
+            if _coverage(topic, words.stems.get(item.id) or stem_set(own_text(item.text)), weights) < TOPIC_COVERAGE:
                 continue
         else:
             if c.themes and not {t.id for t in item.themes} & set(c.themes):
                 continue
-            if c.groups and not {t.id for t in item.groups} & set(c.groups):
+            if c.groups and not ({t.id for t in item.groups} & set(c.groups)
+                                 or {t.id for t in item.themes} & set(c.alternates)):
                 continue
         out.append(item)
     return out
@@ -194,6 +234,15 @@ class Listing:
     total: int
     shown: int
     by_document: Mapping[str, int]
+    filter: Mapping[str, object] = field(default_factory=dict)  # the Recommendations tab's filter for the same list
+
+
+def tab_filter(c: Criteria, doc_ids: Iterable[str]) -> dict[str, object]:
+    """The Recommendations tab's filter (assistant.web.recommendations.filter_request's arguments) closest to a
+    question's criteria: its documents, first theme and group, recommending State, status and topic words."""
+    return {"doc_ids": sorted(doc_ids), "theme": c.themes[0] if c.themes else None,
+            "group": c.groups[0] if c.groups else None, "actor": c.actors[0] if c.actors else None,
+            "status": c.status or None, "query": " ".join(c.topic) or None}
 
 
 def _tally(items: Sequence) -> str:
@@ -255,7 +304,7 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
     text = head + ".\n" + "\n".join(lines)
     if written < total:
         text += f"\n… {total - written} more: see the Recommendations tab (or `hrqa recommendations`) with this filter."
-    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs})
+    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs}, tab_filter(c, docs))
 
 
 def compose_count(c: Criteria, counts: Mapping[str, Mapping[str, int]], sources: Mapping[str, Sequence],
