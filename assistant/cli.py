@@ -7,6 +7,7 @@ import logging
 import sys
 from typing import Sequence
 
+from assistant.terminal import printable, printable_lines
 from ingest.errors import HrqaError
 
 log = logging.getLogger("hrqa")
@@ -20,7 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except HrqaError as exc:
-        print(f"hrqa: error: {exc}", file=sys.stderr)
+        print(f"hrqa: error: {printable(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("hrqa: stopped" if args.command == "serve" else "hrqa: interrupted", file=sys.stderr)
@@ -109,6 +110,8 @@ def _ingest(args) -> int:
         print(json.dumps({"files": [f.__dict__ for f in report.files], "summary": report.summary()}, indent=2))
     else:
         print(render.report_text(report))
+    if report.stopped:
+        print(f"hrqa: error: {printable(report.stopped)}", file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -129,11 +132,12 @@ def _show(args) -> int:
     matches = find_passages(index, args.target)
     if len(matches) != 1:
         if not matches:
-            print(f"hrqa: no passage matches {args.target!r}", file=sys.stderr)
+            print(f"hrqa: no passage matches {printable(repr(args.target))}", file=sys.stderr)
         else:
-            print(f"hrqa: {len(matches)} passages match {args.target!r}; be more specific:", file=sys.stderr)
+            print(f"hrqa: {len(matches)} passages match {printable(repr(args.target))}; be more specific:",
+                  file=sys.stderr)
             for p in matches[:20]:
-                print(f"  {p.id}  {p.label}", file=sys.stderr)
+                print(f"  {p.id}  {printable(p.label)}", file=sys.stderr)
         return 1
     target = matches[0]
     context = index.neighbours(target, args.context, args.context)
@@ -151,9 +155,9 @@ def _delete(args) -> int:
     index = factory.open_index(_settings(args))
     record = index.find_document(args.document)
     if record is None or not index.delete_document(record.meta.doc_id):
-        print(f"hrqa: no indexed document {args.document!r} (see hrqa docs)", file=sys.stderr)
+        print(f"hrqa: no indexed document {printable(repr(args.document))} (see hrqa docs)", file=sys.stderr)
         return 1
-    print(f"deleted {record.meta.file_name} ({record.n_passages} passages)")
+    print(f"deleted {printable(record.meta.file_name)} ({record.n_passages} passages)")
     return 0
 
 
@@ -235,7 +239,7 @@ def _recommendations(args) -> int:
     elif args.json:
         print(to_json(items))
     else:
-        print(items_text(items))
+        print(printable_lines(items_text(items)))
     return 0
 
 
@@ -250,7 +254,7 @@ def _backup(args) -> int:
 
 def _restore(args) -> int:
     from assistant import factory
-    from vectorstore.backup import restore
+    from vectorstore.restore import restore
 
     counts = restore(factory.open_index(_settings(args)), args.src)
     print(f"restored {counts['documents']} documents, {counts['passages']} passages from {args.src}")

@@ -18,6 +18,7 @@ from assistant.answer.pipeline import Outcome, Prepared, listing, prepare, respo
 from assistant.answer.ranking import Weights
 from assistant.retrieval import Filters, HybridRetriever, Retrieved
 from assistant.types import Answer, Event
+from ingest.limits import check_question
 from vectorstore.index import Index
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,15 @@ class Assistant:
         llm_timeout: seconds before an LLM answer is abandoned for the extractive one.
         explorer: the recommendations index (assistant.recommendations.RecommendationExplorer); built on first use.
         list_shown: recommendations written out in a list answer (the count of all is always stated).
+        max_question_chars: longer questions are refused (QuestionTooLong) before any work.
     """
 
     def __init__(self, index: Index, chat_model: Any = None, k: int = 5, weights: Weights | None = None,
-                 llm_timeout: float = 60.0, explorer: Any = None, list_shown: int = 12):
+                 llm_timeout: float = 60.0, explorer: Any = None, list_shown: int = 12,
+                 max_question_chars: int = 2000):
         self.index = index
         self.list_shown = list_shown
+        self.max_question_chars = max_question_chars
         self._explorer = explorer
         self.retriever = HybridRetriever(index)
         self.chat_model = chat_model
@@ -99,6 +103,7 @@ class Assistant:
     def ask_stream(self, question: str, filters: Filters | None = None, history: Sequence | None = None,
                    k: int | None = None) -> Iterator[Event]:
         """Like ask(), as events: "status", then "token" deltas, then one final "answer"."""
+        check_question(question, self.max_question_chars)  # every client: the browser's box limit is not enough
         started = time.monotonic()
         yield Event("status", "Searching the documents…")
         prepared = self.prepare(question, filters, history)

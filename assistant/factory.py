@@ -28,8 +28,10 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     keyword_path = settings.data_path / _keyword_file(settings)
     model = embedder or partial(make_embedder, settings.embedder, settings.embed_batch_size, settings.embed_backend,
                                 settings.model_cache or None)
+    location = (f"Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.uses_server
+                else "the embedded Chroma store")
     return Index(client, keyword_path, model, embedder_name=_vector_space(settings),
-                 prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds)
+                 prefix=settings.collection_prefix, sync_seconds=settings.keyword_sync_seconds, location=location)
 
 
 def _vector_space(settings: Settings) -> str:
@@ -63,7 +65,8 @@ def make_indexer(settings: Settings, index: Index, progress: bool = True) -> Ind
     from vectorstore.indexer import Indexer
 
     return Indexer(index, settings.data_path, batch_size=settings.embed_batch_size,
-                   max_chars=settings.max_passage_chars, progress=progress)
+                   max_chars=settings.max_passage_chars, progress=progress, limits=settings.input_limits(),
+                   min_free_mb=settings.min_free_mb)
 
 
 def make_assistant(settings: Settings, index: Index | None = None, chat_model=None) -> Assistant:
@@ -79,4 +82,4 @@ def make_assistant(settings: Settings, index: Index | None = None, chat_model=No
                                      settings.llm_temperature, settings.llm_max_tokens)
     weights = Weights.load(settings.embedder, settings.weights_file or None)
     return Assistant(index, chat_model, k=settings.top_k, weights=weights, llm_timeout=settings.llm_timeout,
-                     list_shown=settings.list_shown)
+                     list_shown=settings.list_shown, max_question_chars=settings.max_question_chars)

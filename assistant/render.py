@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from assistant.terminal import printable, printable_lines
+
 if TYPE_CHECKING:  # types only: `hrqa docs` imports this module and must stay light
     from assistant.types import Answer
     from ingest.types import Passage
@@ -12,16 +14,16 @@ if TYPE_CHECKING:  # types only: `hrqa docs` imports this module and must stay l
 
 def answer_text(answer: Answer) -> str:
     """The answer followed by its sources, or by the nearest passages when it is a refusal."""
-    lines = [answer.text, ""]
+    lines = [printable_lines(answer.text), ""]  # a list answer names its documents: their titles come from files
     if answer.citations:
         lines.append("Sources:")
         for c in answer.citations:
             page = f", page {c.page}" if c.page and f"p. {c.page}" not in c.label else ""  # said once
-            lines.append(f"  [{c.marker}] {c.label} — {c.file_name}{page}")
+            lines.append(f"  [{c.marker}] {printable(c.label)} — {printable(c.file_name)}{page}")
     elif answer.passages:
         lines.append("Nearest passages (not cited; they do not answer the question):")
         for r in answer.passages[:3]:
-            lines.append(f"  - {r.passage.label}: {_clip(r.passage.text, 140)}")
+            lines.append(f"  - {printable(r.passage.label)}: {_clip(r.passage.text, 140)}")
     for warning in answer.warnings:
         lines.append(f"note: {warning}")
     return "\n".join(lines).rstrip()
@@ -31,7 +33,7 @@ def report_text(report: IngestReport) -> str:
     lines = []
     for f in report.files:
         detail = f"{f.passages} passages" if f.status in {"added", "updated", "unchanged"} else f.reason
-        lines.append(f"{f.status:>9}  {f.path}  {detail}".rstrip())
+        lines.append(f"{f.status:>9}  {printable(f.path)}  {printable(detail)}".rstrip())
     s = report.summary()
     lines.append(f"\n{s['documents']} documents ({s['added']} added, {s['updated']} updated, "
                  f"{s['unchanged']} unchanged), {s['passages']} passages, {s['failed']} failed, "
@@ -45,7 +47,8 @@ def docs_text(records: Sequence[DocRecord]) -> str:
     lines = [f"{'file':<55} {'type':<11} {'date':<10} {'passages':>8}  title"]
     for r in records:
         m = r.meta
-        lines.append(f"{m.file_name[:55]:<55} {m.doc_type:<11} {m.date or '-':<10} {r.n_passages:>8}  {m.title[:60]}")
+        name, title = printable(m.file_name), printable(m.title)
+        lines.append(f"{name[:55]:<55} {m.doc_type:<11} {m.date or '-':<10} {r.n_passages:>8}  {title[:60]}")
     return "\n".join(lines)
 
 
@@ -63,16 +66,17 @@ def passage_dict(p: Passage) -> dict:
 
 def show_text(target: Passage, context: Sequence[Passage], record: DocRecord | None) -> str:
     """One passage with its neighbours; the target is marked with '>>'."""
-    head = [f"{target.label}", f"id: {target.id}"]
+    head = [printable(target.label), f"id: {target.id}"]
     if record:
         m = record.meta
-        head.append(f"document: {m.title} ({m.file_name}; {m.doc_type}{', ' + m.date if m.date else ''})")
+        head.append(f"document: {printable(m.title)} ({printable(m.file_name)}; {m.doc_type}"
+                    f"{', ' + m.date if m.date else ''})")
     if target.heading:
-        head.append(f"section: {target.heading}")
+        head.append(f"section: {printable(target.heading)}")
     body = []
     for p in context:
         mark = ">>" if p.id == target.id else "  "
-        body.append(f"{mark} [{p.label}]\n{mark} {p.text}")
+        body.append(f"{mark} [{printable(p.label)}]\n{mark} {p.text}")
     return "\n".join(head) + "\n\n" + "\n\n".join(body)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ingest.errors import ConfigError
+from ingest.limits import InputLimits
 
 ENV_PREFIX = "HRQA_"
 
@@ -42,6 +43,17 @@ class Settings:
         llm_model, llm_base_url, llm_api_key, llm_model_path, llm_timeout, llm_temperature, llm_max_tokens:
             the chat model.
         host, port, auth, auth_file, max_upload_mb, allowed_upload_types, concurrency_limit: the web app.
+        min_free_mb: free disk space the data directory must keep; writes that would leave less are refused.
+        max_question_chars: longest question the core answers (the browser box has the same limit).
+        max_text_chars, max_file_mb, max_zip_entries, max_zip_uncompressed_mb, max_docx_xml_mb, max_docx_elements,
+            max_html_mb, max_html_depth, max_html_elements, max_pdf_pages, max_pdf_seconds, follow_symlinks: input
+            limits per file (ingest.limits.InputLimits).
+        max_upload_request_mb: all files of one upload request together.
+        max_upload_user_mb: all uploaded files one user (one login; everyone, without logins) keeps indexed.
+        login_max_failures, login_lockout_seconds: after this many failed sign-ins of one user name or one
+            address within 15 minutes, sign-ins are refused for the lockout, doubled at each further failure.
+        cache_max_age_minutes: the web app's temporary files (uploads in flight, answer downloads) are deleted at
+            this age at the latest.
     """
 
     data_dir: str = ".hrqa"
@@ -76,6 +88,25 @@ class Settings:
     max_upload_mb: int = 25
     allowed_upload_types: str = ".pdf,.txt,.md,.docx,.html,.htm"
     concurrency_limit: int = 4
+    min_free_mb: float = 100.0
+    max_question_chars: int = 2000
+    max_text_chars: int = InputLimits.max_text_chars
+    max_file_mb: int = InputLimits.max_file_mb
+    max_zip_entries: int = InputLimits.max_zip_entries
+    max_zip_uncompressed_mb: int = InputLimits.max_zip_uncompressed_mb
+    max_docx_xml_mb: int = InputLimits.max_docx_xml_mb
+    max_docx_elements: int = InputLimits.max_docx_elements
+    max_html_mb: int = InputLimits.max_html_mb
+    max_html_depth: int = InputLimits.max_html_depth
+    max_html_elements: int = InputLimits.max_html_elements
+    max_pdf_pages: int = InputLimits.max_pdf_pages
+    max_pdf_seconds: float = InputLimits.max_pdf_seconds
+    follow_symlinks: bool = False
+    max_upload_request_mb: int = 100
+    max_upload_user_mb: int = 500
+    login_max_failures: int = 5
+    login_lockout_seconds: float = 60.0
+    cache_max_age_minutes: int = 60
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -112,6 +143,10 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser()
+
+    def input_limits(self) -> InputLimits:
+        """The per-file input limits (the fields InputLimits and Settings share)."""
+        return InputLimits(**{f.name: getattr(self, f.name) for f in fields(InputLimits)})
 
     @property
     def uses_server(self) -> bool:

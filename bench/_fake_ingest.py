@@ -1,8 +1,8 @@
 """Fast, deterministic ingestion for fault tests: the real Indexer with the tests' bag-of-words embedder.
 
-Run as a process that can be killed: `python -m bench._fake_ingest STORE PATH...` (exit 0 on success, 1 with
-"hrqa: error: ..." on stderr when the store is busy or a file failed). Also builds the corpora those tests use
-and snapshots a store so two stores can be compared.
+Run as a process that can be killed: `python -m bench._fake_ingest [--min-free-mb MB] STORE PATH...`
+(exit 0 on success, 1 with "hrqa: error: ..." on stderr when the store is busy, a file failed or the run stopped).
+Also builds the corpora those tests use and snapshots a store so two stores can be compared.
 """
 from __future__ import annotations
 
@@ -29,11 +29,12 @@ def open_index(store: str | Path):
     return Index(make_chroma_client(path=store), store / "keyword.sqlite", FakeEmbedder(), sync_seconds=0.0)
 
 
-def ingest(store: str | Path, paths: Sequence[str | Path], batch_size: int = 8):
+def ingest(store: str | Path, paths: Sequence[str | Path], batch_size: int = 8, min_free_mb: float = 0.0):
     """Ingest paths into store; returns the IngestReport. Raises IngestBusy when another run holds the lock."""
     from vectorstore.indexer import Indexer
 
-    return Indexer(open_index(store), store, batch_size=batch_size, progress=False).ingest(paths)
+    return Indexer(open_index(store), store, batch_size=batch_size, progress=False,
+                   min_free_mb=min_free_mb).ingest(paths)
 
 
 def make_corpus(dest: Path, copies: int = 2, generated: int = 10, paragraphs: int = 40) -> Path:
@@ -103,15 +104,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ingest.errors import HrqaError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    min_free = 0.0
+    if args[:1] == ["--min-free-mb"]:
+        min_free, args = float(args[1]), args[2:]
     if len(args) < 2:
-        print("usage: python -m bench._fake_ingest STORE PATH...", file=sys.stderr)
+        print("usage: python -m bench._fake_ingest [--min-free-mb MB] STORE PATH...", file=sys.stderr)
         return 2
     print("ingesting", flush=True)  # the fault tests time their kill from here, after the imports
     try:
-        report = ingest(args[0], args[1:])
+        report = ingest(args[0], args[1:], min_free_mb=min_free)
     except HrqaError as exc:
         print(f"hrqa: error: {exc}", file=sys.stderr)
         return 1
+    if report.stopped:
+        print(f"hrqa: error: {report.stopped}", file=sys.stderr)
     print(json.dumps(report.summary()))
     return 0 if report.ok else 1
 

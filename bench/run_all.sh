@@ -18,7 +18,7 @@ run() {
 run startup.py                 # whole-process cold start of hrqa docs / hrqa ask (targets 0.5 s / 2 s; repo only)
 run quality.py                 # hrqa vs the LangChain tutorial recipe on the seed questions (repo only)
 run tags.py                    # recommendation tagging precision/recall on the labelled set (repo only)
-run crash_safety.py --trials 20  # kill -9 at random points, resume, compare with a clean ingest
+run crash_safety.py --trials 20  # kill -9 + resume; 50 backups during re-ingests; 40 damaged restores; hostile inputs
 run load.py --clients 20 --questions 5  # 20 concurrent chat clients against `hrqa serve` on 127.0.0.1
 if [[ -d ${HRQA_SHARED:-../shared}/corpus-real ]]; then
     run ingest.py              # passages/s vs the raw encoder, peak RSS, no-op re-ingest of 1,000 documents

@@ -10,19 +10,23 @@ from pathlib import PurePath
 _MAX_SLUG = 48
 
 
-def doc_id_for(file_name: str) -> str:
-    """Derive a document id from its file name.
+def doc_id_for(file_name: str, path: str | None = None) -> str:
+    """Derive a document id from its file name and, when known, where the file is.
 
     Args:
         file_name: the base name of the source file ("yuksalish-newsletter-25-may-2022.txt").
+        path: the file's resolved absolute path. Given, it is what the id's hash is of, so two different files
+            with the same name in two folders get two ids; the file name stays the document's display name.
 
     Returns:
         A slug of the stem (lowercase ASCII, [a-z0-9-], at most 48 chars; "doc" when nothing is left)
-        plus "-" and the first 8 hex digits of sha1(file_name), so names that slug alike stay distinct.
+        plus "-" and the first 8 hex digits of sha1(path or file_name), so names that slug alike stay distinct.
     """
     ascii_stem = unicodedata.normalize("NFKD", PurePath(file_name).stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")[:_MAX_SLUG].rstrip("-") or "doc"
-    return f"{slug}-{hashlib.sha1(file_name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    key = path if path else file_name
+    # 'surrogatepass': a name or path may hold lone surrogates (undecodable bytes, hypothesis' text), never a crash
+    return f"{slug}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 def passage_id(doc_id: str, content_hash: str, ordinal: int) -> str:

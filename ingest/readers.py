@@ -11,34 +11,26 @@ import io
 import logging
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest._pdfium import pdf_document
 from ingest.errors import IngestError
+from ingest.files import MAX_FILE_BYTES, MAX_TEXT_CHARS, SUPPORTED_EXTENSIONS, read_bytes, source_format
 from ingest.html import html_to_light
+from ingest.limits import InputLimits, check_docx, check_html
 from ingest.markdown import to_light
 from ingest.types import Page, RawDocument
+
+__all__ = ["MAX_FILE_BYTES", "MAX_TEXT_CHARS", "SUPPORTED_EXTENSIONS", "content_hash", "decode_text", "read_bytes",
+           "read_file", "source_format"]
 
 if TYPE_CHECKING:
     from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
 
 log = logging.getLogger(__name__)
-
-# Extension -> RawDocument.source_format.
-_FORMATS = {".txt": "txt", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
-SUPPORTED_EXTENSIONS = tuple(_FORMATS)
-# Size limits for one document. Parsing costs ~2 s per million characters and every ~150 characters become a
-# passage to embed and store, so a 50 MB text would run for most of an hour; 5 M characters (about 2,500
-# dense pages, several times a long UN report) is ingested in minutes. A file too large to plausibly stay
-# under the text limit is refused before it is read.
-MAX_TEXT_CHARS = 5_000_000
-MAX_FILE_BYTES = 200 * 1024 * 1024
-# A PDF is read at ~100-500 pages a second here; these bound a hostile or mis-sent file (a 10,000-page scan).
-MAX_PDF_PAGES = 3000
-MAX_PDF_SECONDS = 300.0
-_TEXT_BYTES_PER_CHAR = 4  # UTF-8's widest character: a text file above max chars x 4 bytes cannot fit
 
 # UTF-32 BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
@@ -50,6 +42,8 @@ _BOMS = (
 )
 # Above this share of control characters a "text" file is really binary (real text has ~0).
 _MAX_CONTROL_RATIO = 0.05
+# Share of UTF-16 byte pairs with a NUL high byte: spaces and punctuation alone give ~15% even in Russian text.
+_MIN_UTF16_NUL_SHARE = 0.08
 # cp1251 is accepted only when words containing Cyrillic are (almost) all-Cyrillic: Latin-1 accents decoded
 # as cp1251 give mixed words such as "cafй", genuine Russian gives whole Cyrillic words.
 _MIN_PURE_CYRILLIC_WORDS = 0.8
@@ -58,42 +52,47 @@ _MIN_PURE_CYRILLIC_WORDS = 0.8
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
-def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS, max_pdf_pages: int = MAX_PDF_PAGES,
-              max_pdf_seconds: float = MAX_PDF_SECONDS) -> RawDocument:
-    """Read a supported file into pages of raw text.
+def read_file(path: str | Path, max_text_chars: int | None = None, data: bytes | None = None,
+              limits: InputLimits | None = None) -> RawDocument:
+    """Read a supported file into pages of light Markdown.
 
     Args:
-        path: a .txt, .md, .pdf, .html, .htm or .docx file.
-        max_text_chars: refuse documents whose text is longer (see MAX_TEXT_CHARS).
-        max_pdf_pages / max_pdf_seconds: refuse PDFs with more pages, or whose reading takes longer.
+        path: a .txt, .md, .pdf, .html, .htm or .docx file (a regular file: not a FIFO, device or socket).
+        max_text_chars: refuse documents whose text is longer (default: limits.max_text_chars).
+        data: the file's bytes when the caller has read them already (with read_bytes), so what is parsed is
+            exactly what the caller hashed.
+        limits: the input limits (ingest.limits.InputLimits; defaults when None), the PDF page and time
+            budgets included.
 
     Returns:
         The document's text as light Markdown: one Page per PDF page (numbered from 1), a single unnumbered Page
         otherwise; and its hints (title, date, cover text, scraper fields).
 
     Raises:
-        IngestError: the path is missing, a directory or unreadable; the type is unsupported; the file is
-            empty, binary, corrupt, encrypted, a scan without a text layer, or over the size, page or time limits.
+        IngestError: the path is missing, a directory, not a regular file or unreadable; the type is unsupported;
+            the file is empty, binary, corrupt, encrypted, a scan without a text layer, or over a limit.
     """
+    limits = limits or InputLimits()
+    if max_text_chars is not None:
+        limits = replace(limits, max_text_chars=max_text_chars)
     p = Path(path)
     where = str(path)
-    _require_file(p, where)
-    fmt = _FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        supported = ", ".join(SUPPORTED_EXTENSIONS)
-        raise IngestError(where, f"unsupported file type '{p.suffix or p.name}'; supported: {supported}")
-    _check_file_size(p, where, fmt, max_text_chars)
-    data = _read_bytes(p, where)
+    fmt = source_format(p, where)
+    if data is None:
+        data = read_bytes(p, limits)
     if not data:
         raise IngestError(where, "empty file")
     hints: dict[str, str] = {}
     if fmt == "pdf":
-        pages, hints = pdf_document(data, where, max_pdf_pages, max_pdf_seconds)
+        pages, hints = pdf_document(data, where, limits.max_pdf_pages, limits.max_pdf_seconds)
     elif fmt == "docx":
+        check_docx(data, where, limits)
         text, hints = _docx_document(data, where)
         pages = (Page(text),)
     elif fmt == "html":
-        text, hints = html_to_light(decode_text(data, where))
+        markup = decode_text(data, where)
+        check_html(markup, where, limits)
+        text, hints = html_to_light(markup)
         pages = (Page(text),)
     else:
         text = decode_text(data, where)
@@ -105,9 +104,9 @@ def read_file(path: str | Path, max_text_chars: int = MAX_TEXT_CHARS, max_pdf_pa
     if not any(page.text.strip() for page in pages):
         raise IngestError(where, "no text content")
     chars = sum(len(page.text) for page in pages)
-    if chars > max_text_chars:
-        raise IngestError(where, f"too long: {chars:,} characters of text, over the limit of {max_text_chars:,} "
-                                 "for one document; split the file into parts")
+    if chars > limits.max_text_chars:
+        raise IngestError(where, f"too long: {chars:,} characters of text, over the limit of "
+                                 f"{limits.max_text_chars:,} for one document; split the file into parts")
     return RawDocument(path=where, file_name=p.name, source_format=fmt, pages=pages, hints=hints)
 
 
@@ -121,9 +120,9 @@ def content_hash(path: str | Path) -> str:
         The sha256 hex digest of the file's bytes.
 
     Raises:
-        IngestError: the file cannot be read.
+        IngestError: the file cannot be read (see read_bytes).
     """
-    return hashlib.sha256(_read_bytes(Path(path), str(path))).hexdigest()
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def decode_text(data: bytes, path: str = "<bytes>") -> str:
@@ -151,6 +150,10 @@ def _decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        log.info("decoded text without a byte-order mark as UTF-16")
+        return utf16
     for encoding in ("utf-8", "cp1251", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -161,6 +164,23 @@ def _decode(data: bytes) -> str:
                 log.info("decoded legacy text as %s", encoding)
             return text
     return data.decode("latin-1")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text that lacks a BOM, told by its NUL bytes: UTF-8 and legacy text never hold any, while in UTF-16
+    every ASCII character (spaces, digits, punctuation; every letter of Latin text) has a NUL on one side of its
+    byte pair and hardly ever on the other. None when the bytes are not that (or do not decode strictly)."""
+    pairs = len(data) // 2
+    if not pairs or b"\x00" not in data:
+        return None
+    even, odd = data[0 : 2 * pairs : 2].count(0), data[1 : 2 * pairs : 2].count(0)
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= _MIN_UTF16_NUL_SHARE * pairs and other * 10 <= zeros:
+            try:
+                return data[: 2 * pairs].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _looks_cyrillic(text: str) -> bool:
@@ -178,37 +198,6 @@ def _looks_binary(text: str) -> bool:
         return True
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\f\v")
     return controls > _MAX_CONTROL_RATIO * max(len(text), 1)
-
-
-def _require_file(p: Path, where: str) -> None:
-    """Fail early, with a plain reason, for paths that are not readable files."""
-    if p.is_dir():
-        raise IngestError(where, "is a directory, not a file")
-    if not p.exists():
-        raise IngestError(where, "file not found; check the path")
-
-
-def _check_file_size(p: Path, where: str, fmt: str, max_text_chars: int) -> None:
-    """Refuse, without reading it, a file whose size alone puts it over the limits."""
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
-    limit = MAX_FILE_BYTES if fmt in ("pdf", "docx") else min(MAX_FILE_BYTES, max_text_chars * _TEXT_BYTES_PER_CHAR)
-    if size > limit:
-        raise IngestError(where, f"too large: {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.0f} MB "
-                                 f"for one {fmt} file (at most {max_text_chars:,} characters of text); split it")
-
-
-def _read_bytes(p: Path, where: str) -> bytes:
-    """Read a file's bytes, turning OS errors into IngestError with a hint."""
-    _require_file(p, where)
-    try:
-        return p.read_bytes()
-    except PermissionError as exc:
-        raise IngestError(where, "permission denied; check the file's read permissions") from exc
-    except OSError as exc:
-        raise IngestError(where, f"cannot read file: {exc.strerror or exc}") from exc
 
 
 def _docx_document(data: bytes, path: str) -> tuple[str, dict]:

@@ -4,7 +4,8 @@ import pytest
 
 from ingest.errors import StoreError
 from tests.helpers import add_doc
-from vectorstore.backup import backup, restore
+from vectorstore.backup import backup
+from vectorstore.restore import restore
 
 
 def test_backup_restore_roundtrip_gives_identical_search(make_index, tmp_path):
@@ -30,6 +31,6 @@ def test_restore_rejects_foreign_file_without_touching_index(make_index, tmp_pat
     with pytest.raises(StoreError, match="not an hrqa backup"):
         restore(index, bad)
     (tmp_path / "plain.txt").write_text("hello")
-    with pytest.raises(StoreError, match="cannot read backup"):
+    with pytest.raises(StoreError, match="damaged or not an hrqa backup; nothing restored"):
         restore(index, tmp_path / "plain.txt")
     assert index.store.count() == 0

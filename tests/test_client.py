@@ -14,6 +14,9 @@ class _FakeCollection:
     def __init__(self, name):
         self.name = name
 
+    def count(self):  # the index checks on open that its collections can be read
+        return 0
+
 
 class _RecordingHttpClient:
     """Stands in for chromadb.HttpClient and records how it was built."""

@@ -154,7 +154,7 @@ def _request(url: str, method: str = "GET", data: bytes | None = None, headers: 
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with (opener or urllib.request.build_opener()).open(req, timeout=5) as resp:
-            return resp.status, resp.read(200_000).decode("utf-8", "replace")
+            return resp.status, resp.read(2_000_000).decode("utf-8", "replace")  # the API description is ~210 KB
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read(2000).decode("utf-8", "replace")
     except TimeoutError:

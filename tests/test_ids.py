@@ -36,6 +36,17 @@ def test_doc_id_for_same_slug_different_names_differ():
     assert doc_id_for("report.txt") != doc_id_for("Report.txt")
 
 
+def test_doc_id_for_same_name_in_two_folders_differs_and_keeps_the_slug():
+    first, second = doc_id_for("report.txt", "/a/report.txt"), doc_id_for("report.txt", "/b/report.txt")
+    assert first != second
+    assert first == "report-" + hashlib.sha1(b"/a/report.txt").hexdigest()[:8]
+    assert second.startswith("report-")
+
+
+def test_doc_id_for_undecodable_path_bytes_still_gives_an_id():
+    assert doc_id_for("x.txt", "/tmp/\udcff.txt").startswith("x-")
+
+
 def test_passage_id_formats_doc_hash_prefix_and_padded_ordinal():
     assert passage_id("doc-12345678", "abcdef0123456789", 7) == "doc-12345678:abcdef0123:00007"
 

@@ -3,7 +3,8 @@ import shutil
 import pytest
 
 from tests.conftest import SAMPLE_CORPUS, FakeEmbedder
-from vectorstore.indexer import Indexer, IngestBusy, _FileLock
+from vectorstore.indexer import Indexer, IngestBusy
+from vectorstore.locking import FileLock
 
 
 def _ids(index):
@@ -95,7 +96,7 @@ def test_unsupported_file_inside_a_folder_is_skipped_not_failed(tmp_path, make_i
 
 def test_second_ingestion_while_one_runs_is_refused_with_a_clear_message(tmp_path, make_index, corpus):
     store = tmp_path / "store"
-    with _FileLock(store / "ingest.lock"):
+    with FileLock(store / "ingest.lock"):
         with pytest.raises(IngestBusy, match="another ingestion is running"):
             Indexer(make_index(), store, progress=False).ingest([corpus])
 

@@ -170,11 +170,11 @@ def test_read_file_directory_raises_not_a_file(tmp_path):
 def test_read_file_permission_denied_raises_with_hint(tmp_path, monkeypatch):
     path = _write(tmp_path, "locked.txt", b"secret")
 
-    def deny(self):
+    def deny(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    # chmod cannot deny root, so the OS error is simulated.
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    # chmod cannot deny root, so the OS error is simulated where the reader opens the file.
+    monkeypatch.setattr("ingest.files.os.open", deny)
     with pytest.raises(IngestError) as info:
         read_file(path)
     assert info.value.reason == "permission denied; check the file's read permissions"

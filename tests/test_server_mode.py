@@ -21,10 +21,11 @@ from assistant.retrieval import HybridRetriever
 from ingest.ids import doc_id_for
 from tests.conftest import ROOT, SAMPLE_CORPUS, FakeEmbedder
 from tests.helpers import hand_weights
-from vectorstore.backup import backup, restore
+from vectorstore.backup import backup
 from vectorstore.client import make_chroma_client
 from vectorstore.index import Index
 from vectorstore.indexer import Indexer
+from vectorstore.restore import restore
 
 URL = os.environ.get("HRQA_TEST_CHROMA_URL", "")
 pytestmark = [pytest.mark.server,
@@ -32,7 +33,11 @@ pytestmark = [pytest.mark.server,
 _PARSED = urlparse(URL or "http://127.0.0.1:8000")
 HOST, PORT = _PARSED.hostname or "127.0.0.1", _PARSED.port or 8000
 MARKER = "zanzibarquux"  # a word no sample document contains
-MARKER_DOC = doc_id_for("marker-report.txt")
+
+
+def marker_doc_id(path: Path) -> str:
+    """The marker document's id: made from its file name and where it is (see ingest.ids)."""
+    return doc_id_for(path.name, str(path.resolve()))
 
 
 @pytest.fixture
@@ -99,14 +104,15 @@ def test_server_two_processes_see_each_others_ingest_and_delete(tmp_path, prefix
     reader = server_index(tmp_path / "b", prefix)
     assert reader.keyword.search(MARKER, 5) == [] and reader.documents() == []
 
-    Indexer(writer, tmp_path / "a", progress=False).ingest([write_marker_doc(tmp_path / "docs")])
+    marker = write_marker_doc(tmp_path / "docs")
+    Indexer(writer, tmp_path / "a", progress=False).ingest([marker])
     reader.refresh()
     found = reader.keyword.search(MARKER, 5)
-    assert found and all(pid.startswith(MARKER_DOC) for pid, _ in found)
+    assert found and all(pid.startswith(marker_doc_id(marker)) for pid, _ in found)
     hits = HybridRetriever(reader).candidates_for(f"{MARKER} programme mediators", pool=3)
-    assert hits[0].passage.doc_id == MARKER_DOC
+    assert hits[0].passage.doc_id == marker_doc_id(marker)
 
-    assert writer.delete_document(MARKER_DOC)
+    assert writer.delete_document(marker_doc_id(marker))
     reader.refresh()
     assert reader.keyword.search(MARKER, 5) == []
     vector = reader.embedder.embed_query(f"{MARKER} programme mediators")

@@ -46,5 +46,32 @@ def make_chroma_client(
     except StoreError:
         raise
     except Exception as exc:
-        where = f"Chroma server {host}:{port}" if host else f"data directory {path}"
-        raise StoreError(f"cannot open {where}: {exc}") from exc
+        if host or path is None:
+            raise StoreError(f"cannot open Chroma server {host}:{port}: {exc}") from exc
+        _forget_broken_system(str(Path(path) / "chroma"))
+        raise StoreError(f"cannot open data directory {path}: {exc}{_local_hint(path, exc)}") from exc
+
+
+def _forget_broken_system(persist_dir: str) -> None:
+    """Chroma caches a store's engine per process before starting it; one whose start failed (on a full disk)
+    stays cached half-built, and every later open of that store in this process fails. Drop it."""
+    try:
+        from chromadb.api import ServerAPI
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.get(persist_dir)
+        if system is not None and not hasattr(system.instance(ServerAPI), "bindings"):  # type: ignore[type-abstract]
+            SharedSystemClient._identifier_to_system.pop(persist_dir, None)
+    except Exception:  # noqa: BLE001 - private to chromadb 1.5; at worst the next open fails as before
+        log.debug("could not drop a half-started Chroma system", exc_info=True)
+
+
+def _local_hint(path: str | Path, exc: Exception) -> str:
+    """What to do when an embedded store does not open: a full disk, or a damaged database."""
+    from vectorstore.space import MB, free_bytes
+
+    free = free_bytes(path)
+    if "full" in str(exc).lower() or free < MB:
+        return (f"; the disk holding the data directory is full ({free / MB:.1f} MB free): free some space and "
+                "start again (nothing was changed)")
+    return "; if the store is damaged, move the directory aside and restore your latest backup into a new one"

@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from ingest.errors import StoreError
 from ingest.types import Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.keyword import KeywordIndex
+from vectorstore.repair import ensure_readable
 from vectorstore.store import DocRecord, PassageStore
 
 log = logging.getLogger(__name__)
@@ -29,21 +31,25 @@ class Index:
         embedder_name: needed when embedder is a factory; names the collections.
         prefix: collection name prefix.
         sync_seconds: how often keyword_sync() re-reads the manifest (other processes may write).
+        location: the store in messages ("Chroma server host:8000"); no file paths, users of the web app see it.
     """
 
     def __init__(self, client: Any, keyword_path: str | Path, embedder: Embedder | Callable[[], Embedder],
-                 embedder_name: str | None = None, prefix: str = "hrqa", sync_seconds: float = 2.0):
+                 embedder_name: str | None = None, prefix: str = "hrqa", sync_seconds: float = 2.0,
+                 location: str = "the Chroma store"):
         name = embedder_name or embedder.name  # type: ignore[union-attr]  # a factory comes with embedder_name
-        self.store = PassageStore(client, name, prefix)
-        self.keyword = KeywordIndex(keyword_path)
+        self.location = location
+        self.store = PassageStore(client, name, prefix, location)
         is_model = hasattr(embedder, "embed_query")
         self._embedder: Embedder | None = embedder if is_model else None  # type: ignore[assignment]
         self._factory: Callable[[], Embedder] | None = None if is_model else embedder  # type: ignore[assignment]
+        self._lock = threading.Lock()
+        ensure_readable(self.store, lambda: self.embedder)  # a damaged vector index is rebuilt before any use
+        self.keyword = KeywordIndex(keyword_path)
         self._sync_seconds = sync_seconds
         self._last_sync = 0.0
         self._live: dict[str, str] = {}
         self._manifest: dict[str, DocRecord] = {}
-        self._lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -57,7 +63,8 @@ class Index:
     def refresh(self, force: bool = False) -> dict[str, DocRecord]:
         """Re-read the manifest (at most every sync_seconds unless forced) and sync the keyword index."""
         now = time.monotonic()
-        if force or now - self._last_sync >= self._sync_seconds or not self._manifest:
+        due = now - self._last_sync >= self._sync_seconds or not self._manifest or self.keyword.needs_sync
+        if force or due:
             manifest = self.store.manifest()
             live = {doc_id: rec.version for doc_id, rec in manifest.items()}
             changed = self.keyword.sync(live, self.store.passages_of)
@@ -76,11 +83,19 @@ class Index:
         return sorted(self.refresh(force=True).values(), key=lambda r: r.meta.file_name)
 
     def find_document(self, key: str) -> DocRecord | None:
-        """A document by id or file name."""
-        for rec in self.refresh(force=True).values():
-            if key in (rec.meta.doc_id, rec.meta.file_name):
-                return rec
-        return None
+        """A document by id, file path or file name (None when there is none).
+
+        Raises:
+            StoreError: several documents have this file name (files of one name in two folders).
+        """
+        records = list(self.refresh(force=True).values())
+        exact = [r for r in records if key in (r.meta.doc_id, r.path)]
+        named = [r for r in records if r.meta.file_name == key]
+        if exact or len(named) <= 1:
+            found = exact or named
+            return found[0] if found else None
+        raise StoreError(f"{len(named)} documents are named {key}: name one by its id or path "
+                         f"({', '.join(sorted(r.meta.doc_id for r in named))})")
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document from both indexes; False when it was not there."""

@@ -1,34 +1,41 @@
-"""Ingestion into the index: per-file, idempotent, crash-safe, serialised.
+"""Ingestion into the index: per-file, idempotent, crash-safe, serialised, stopped cleanly when writes fail.
 
 Order of writes for one document (the manifest record is the commit point):
 1. upsert the new version's passages (ids carry the version, so the old version stays live meanwhile);
 2. write the manifest record -> the new version is live;
 3. delete passages of other versions; 4. sync the keyword index from the manifest.
 A run killed anywhere leaves either the old or the new version live, never half a document; leftovers are
-orphans that queries ignore and the next run removes.
+orphans that queries ignore and the next run removes. A write that fails (a full disk, a lost Chroma server)
+stops the run at that file: the files before it stay committed, the report names the files left to do.
 """
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import logging
 import os
+import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Mapping
 
-from ingest.errors import HrqaError, IngestError
-from ingest.ids import doc_id_for
+from ingest.errors import IngestError, StoreError
+from ingest.ids import passage_id
+from ingest.limits import InputLimits
 from ingest.pipeline import PARSER_VERSION, parse
-from ingest.readers import SUPPORTED_EXTENSIONS, read_file
-from ingest.readers import content_hash as file_hash
+from ingest.readers import SUPPORTED_EXTENSIONS, read_bytes, read_file
 from ingest.types import ParsedDocument
 from vectorstore.embeddings import embed_in_batches
 from vectorstore.index import Index
+from vectorstore.locking import FileLock, IngestBusy
+from vectorstore.report import FileResult, IngestReport
+from vectorstore.sources import Identities, Source, iter_sources
+from vectorstore.space import DiskFull, estimate_bytes, require_free
 from vectorstore.store import DocRecord, version_of
 from vectorstore.text import embedding_text
+
+__all__ = ["FileResult", "IngestBusy", "IngestReport", "IngestStopped", "Indexer"]
 
 # Texts per embedding call when someone watches progress: a 26-page report (~400 passages) moves the bar about
 # six times, and the length-sorting that larger windows buy (vectorstore.embeddings) is mostly kept.
@@ -36,62 +43,13 @@ PROGRESS_WINDOW = 64
 
 # Bump when what is embedded or stored for a passage changes (not the parser: that is PARSER_VERSION).
 INDEX_FORMAT = "3"
+_NAMES_SHOWN = 5  # files left to do named in the one-line stop message; the report lists them all
 
 log = logging.getLogger(__name__)
 
 
-class IngestBusy(HrqaError):
-    """Another ingestion holds the lock on this data directory."""
-
-
-@dataclass
-class FileResult:
-    """What happened to one file: status is added, updated, unchanged, failed, skipped or removed."""
-
-    path: str
-    status: str
-    doc_id: str = ""
-    passages: int = 0
-    reason: str = ""
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestReport:
-    files: list[FileResult] = field(default_factory=list)
-    orphans_removed: int = 0
-    seconds: float = 0.0
-    embedded: int = 0
-
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def ok(self) -> bool:
-        return self.count("failed") == 0
-
-    def summary(self) -> dict:
-        return {
-            "documents": self.count("added") + self.count("updated") + self.count("unchanged"),
-            "added": self.count("added"), "updated": self.count("updated"),
-            "unchanged": self.count("unchanged"), "failed": self.count("failed"),
-            "skipped": self.count("skipped"), "removed": self.count("removed"),
-            "passages": sum(f.passages for f in self.files if f.status in {"added", "updated", "unchanged"}),
-            "embedded": self.embedded, "orphans_removed": self.orphans_removed,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
-    """Files under the given paths, sorted, hidden ones skipped; yields (path, named_explicitly)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield child, False
-        else:
-            yield path, True
+class IngestStopped(StoreError):
+    """A write failed or would not fit on disk: the ingest stops at this file; files done so far are kept."""
 
 
 class Indexer:
@@ -103,15 +61,19 @@ class Indexer:
         batch_size: texts per embedding call.
         max_chars: long paragraphs are split into parts of at most this many characters.
         progress: when True, a tqdm bar per file on stderr (auto-disabled when not a terminal).
+        limits: input limits for each file (ingest.limits.InputLimits).
+        min_free_mb: free space the data directory must keep after each document is written.
     """
 
     def __init__(self, index: Index, lock_dir: str | Path, batch_size: int = 32, max_chars: int = 1200,
-                 progress: bool = True):
+                 progress: bool = True, limits: InputLimits | None = None, min_free_mb: float = 0.0):
         self.index = index
         self.lock_dir = Path(lock_dir)
         self.batch_size = batch_size
         self.max_chars = max_chars
         self.progress = progress
+        self.limits = limits or InputLimits()
+        self.min_free_mb = min_free_mb
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False,
                overrides: Mapping[str, Mapping[str, str]] | None = None,
@@ -128,70 +90,155 @@ class Indexer:
                 and after each embedding window of PROGRESS_WINDOW texts (the UI's progress bar).
             force: re-read and re-embed files even when unchanged (re-index after a parser change).
 
+        Returns:
+            The report; report.stopped says why the run stopped early (the files left are "not done").
+
         Raises:
             IngestBusy: another ingestion is running on this data directory.
+            IngestStopped: the store could not be read or written before the first file.
         """
         started = time.monotonic()
         report = IngestReport()
-        with self._locked():
-            marker = self.lock_dir / "ingest.inprogress"
-            if marker.exists():
-                report.orphans_removed = self.index.store.remove_orphans()
-                log.warning("previous ingestion was interrupted; removed %d orphan passages",
-                            report.orphans_removed)
-            marker.write_text(str(os.getpid()))
-            manifest = self.index.refresh(force=True)
-            seen: set[str] = set()
-            for path, explicit in iter_files(paths):
-                result = self._one(path, explicit, manifest, (overrides or {}).get(path.name), force, on_progress)
+        sources = list(iter_sources(paths, self.limits.follow_symlinks))
+        with FileLock(self.lock_dir / "ingest.lock"):
+            manifest = self._begin(report, sources)
+            ids, seen = Identities(manifest), set()
+            for n, source in enumerate(sources):
+                try:
+                    result = self._one(source, ids, manifest, (overrides or {}).get(source.path.name), force,
+                                       on_progress)
+                except IngestStopped as exc:
+                    _stop(report, sources[n:], exc)
+                    break
                 seen.add(result.doc_id)
                 report.files.append(result)
                 if on_file:
                     on_file(result)
-            if prune:
+            if prune and not report.stopped:
                 report.files.extend(self._prune(manifest, seen))
-            self.index.refresh(force=True)
-            marker.unlink(missing_ok=True)
+            self._end(report)
         report.embedded = sum(f.passages for f in report.files if f.status in {"added", "updated"})
         report.seconds = time.monotonic() - started
         return report
 
-    def _one(self, path: Path, explicit: bool, manifest: dict[str, DocRecord],
+    def _begin(self, report: IngestReport, sources: list[Source]) -> dict[str, DocRecord]:
+        """Clean up after an interrupted run, mark this one as running, read the manifest."""
+        marker = self.lock_dir / "ingest.inprogress"
+        try:
+            if marker.exists():
+                report.orphans_removed = self.index.store.remove_orphans()
+                log.warning("previous ingestion was interrupted; removed %d orphan passages", report.orphans_removed)
+            marker.write_text(str(os.getpid()))
+            return dict(self.index.refresh(force=True))
+        except (OSError, StoreError) as exc:
+            raise IngestStopped(f"cannot start the ingest ({exc}); nothing was ingested, {len(sources)} file(s) "
+                                "to do") from exc
+
+    def _end(self, report: IngestReport) -> None:
+        try:
+            self.index.refresh(force=True)
+        except StoreError as exc:  # the documents are committed; the keyword cache catches up on the next sync
+            log.warning("could not re-read the manifest after ingesting: %s", exc)
+        if not report.stopped:  # a stopped run may have left orphans: the marker makes the next run remove them
+            (self.lock_dir / "ingest.inprogress").unlink(missing_ok=True)
+
+    def _one(self, source: Source, ids: Identities, manifest: dict[str, DocRecord],
              overrides: Mapping[str, str] | None, force: bool = False,
              on_progress: Callable[[str, int, int], None] | None = None) -> FileResult:
         started = time.monotonic()
-        doc_id = doc_id_for(path.name)
+        path = source.path
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-            status = "failed" if explicit else "skipped"
-            supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-            reason = f"unsupported file type '{path.suffix or path.name}'; supported: {supported}"
+            status = "failed" if source.explicit else "skipped"
+            reason = (f"unsupported file type '{path.suffix or path.name}'; supported: "
+                      f"{', '.join(sorted(SUPPORTED_EXTENSIONS))}")
             return FileResult(str(path), status, "", reason=reason)
+        if source.refusal:
+            return FileResult(str(path), "failed", "", reason=source.refusal)
+        doc_id = ids.doc_id(path)
         try:
-            content_hash = _version_hash(file_hash(path), overrides, self.max_chars)
+            data = read_bytes(path, self.limits)  # read once: what is hashed is what is parsed
+            content_hash = _version_hash(hashlib.sha256(data).hexdigest(), overrides, self.max_chars)
             old = manifest.get(doc_id)
             if old is not None and old.version == version_of(content_hash) and not force:
                 return FileResult(str(path), "unchanged", doc_id, old.n_passages, seconds=time.monotonic() - started)
-            parsed = parse(read_file(path), content_hash, overrides=overrides, max_chars=self.max_chars)
-            self._write(parsed, path, content_hash, on_progress)
+            twin = ids.same_content(content_hash, doc_id)
+            if twin is not None and (old is not None or not _renamed(twin, path)):
+                return self._twin(path, old, twin, ids, manifest, started)
+            parsed = _with_doc_id(parse(read_file(path, data=data, limits=self.limits), content_hash,
+                                        overrides=overrides, max_chars=self.max_chars), doc_id)
+            vectors = self._embed([embedding_text(p) for p in parsed.passages], path.name, on_progress)
         except IngestError as exc:
             return FileResult(str(path), "failed", doc_id, reason=exc.reason)
+        except IngestStopped:  # a failed write (of a moved file's record): the whole run stops
+            raise
         except Exception as exc:  # a parser bug must cost only this file, and be reported, not hidden
             log.exception("unexpected error ingesting %s", path)
             return FileResult(str(path), "failed", doc_id, reason=f"internal error: {type(exc).__name__}: {exc}")
+        record = self._write(parsed, path, vectors)
+        manifest[doc_id] = record
+        ids.record(record)
+        reason = ""
+        if twin is not None:  # the same content under another name whose file is gone: a rename
+            self._remove(twin, ids, manifest)
+            reason = f"renamed from {twin.meta.file_name}"
         status = "updated" if old is not None else "added"
-        return FileResult(str(path), status, doc_id, len(parsed.passages), seconds=time.monotonic() - started)
+        return FileResult(str(path), status, doc_id, len(parsed.passages), reason, time.monotonic() - started)
 
-    def _write(self, parsed: ParsedDocument, path: Path, content_hash: str,
-               on_progress: Callable[[str, int, int], None] | None = None) -> None:
-        version = version_of(content_hash)
-        texts = [embedding_text(p) for p in parsed.passages]
-        vectors = self._embed(texts, path.name, on_progress)
+    def _twin(self, path: Path, old: DocRecord | None, twin: DocRecord, ids: Identities,
+              manifest: dict[str, DocRecord], started: float) -> FileResult:
+        """A file whose content is already indexed under another document: a duplicate, or a moved file."""
+        if old is None and not Path(twin.path).exists():  # moved (same name, old place gone): follow it
+            moved = replace(twin, path=str(path.resolve()))
+            self._commit(lambda: self.index.store.commit_document(moved), path.name)
+            ids.forget(twin)
+            ids.record(moved)
+            manifest[twin.meta.doc_id] = moved
+            return FileResult(str(path), "unchanged", twin.meta.doc_id, twin.n_passages, f"moved from {twin.path}",
+                              time.monotonic() - started)
+        reason = f"same content as {twin.meta.file_name} ({twin.path or 'indexed'}); not indexed twice"
+        if old is not None:  # this file's own earlier text is gone from disk, so it goes from the index too
+            self._remove(old, ids, manifest)
+            reason += "; its earlier version was removed from the index"
+        return FileResult(str(path), "skipped", twin.meta.doc_id, reason=reason, seconds=time.monotonic() - started)
+
+    def _remove(self, rec: DocRecord, ids: Identities, manifest: dict[str, DocRecord]) -> None:
+        self._commit(lambda: self.index.delete_document(rec.meta.doc_id), rec.meta.file_name)
+        ids.forget(rec)
+        manifest.pop(rec.meta.doc_id, None)
+
+    def _write(self, parsed: ParsedDocument, path: Path, vectors: list[list[float]]) -> DocRecord:
+        """Passages, then the manifest record (the commit), then old versions out; then the keyword cache."""
+        meta = parsed.meta
+        version = version_of(meta.content_hash)
+        texts = [p.text for p in parsed.passages]
+        need = estimate_bytes(texts, len(vectors[0]) if vectors else 0)
+        self._commit(lambda: require_free(self.lock_dir, need, self.min_free_mb, f"writing {path.name}"), path.name)
+        record = DocRecord(meta, version, len(parsed.passages), str(path.resolve()),
+                           dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
         store = self.index.store
-        store.add_passages(parsed.passages, vectors, version, parsed.meta)
-        store.commit_document(DocRecord(parsed.meta, version, len(parsed.passages), str(path.resolve()),
-                                        dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
-        store.delete_stale_passages(parsed.meta.doc_id, version)
-        self.index.keyword.replace_document(parsed.meta.doc_id, version, parsed.passages)
+
+        def write() -> None:
+            store.add_passages(parsed.passages, vectors, version, meta)
+            store.commit_document(record)
+            store.delete_stale_passages(meta.doc_id, version)
+
+        self._commit(write, path.name)
+        try:
+            self.index.keyword.replace_document(meta.doc_id, version, parsed.passages)
+        except sqlite3.Error as exc:  # a cache: the next sync fills it from Chroma
+            log.warning("keyword index not updated for %s (%s); the next sync will add it", path.name, exc)
+        return record
+
+    def _commit(self, write: Callable[[], object], name: str) -> None:
+        """Run a store write; any failure stops the ingest (a lost server or a full disk fails every later file)."""
+        try:
+            write()
+        except DiskFull as exc:  # refused before writing; the message names the file already
+            raise IngestStopped(str(exc)) from exc
+        except StoreError as exc:
+            raise IngestStopped(f"{exc} (while writing {name})") from exc
+        except Exception as exc:  # chromadb and httpx raise many types; the message names the store and cause
+            raise IngestStopped(f"{self.index.location}: {type(exc).__name__}: {exc} (while writing {name})") from exc
 
     def _embed(self, texts: list[str], name: str,
                report: Callable[[str, int, int], None] | None = None) -> list[list[float]]:
@@ -209,57 +256,52 @@ class Indexer:
             return embed_in_batches(self.index.embedder, texts, self.batch_size)
         from tqdm import tqdm
 
-        with tqdm(total=len(texts), desc=name[:40], unit="psg", disable=None, leave=False) as bar:
+        label = "".join(c if c.isprintable() else "?" for c in name[:40])  # a name must not drive the terminal
+        with tqdm(total=len(texts), desc=label, unit="psg", disable=None, leave=False) as bar:
             return embed_in_batches(self.index.embedder, texts, self.batch_size, on_window=bar.update)
 
     def _prune(self, manifest: dict[str, DocRecord], seen: set[str]) -> list[FileResult]:
         removed = []
-        for doc_id, rec in manifest.items():
+        for doc_id, rec in list(manifest.items()):
             if doc_id not in seen:
                 self.index.delete_document(doc_id)
                 removed.append(FileResult(rec.path or rec.meta.file_name, "removed", doc_id))
         return removed
 
-    def _locked(self):
-        return _FileLock(self.lock_dir / "ingest.lock")
+
+def _stop(report: IngestReport, rest: list[Source], exc: IngestStopped) -> None:
+    """Record a stopped run: the file that failed, the files not done, one line saying what to do."""
+    report.files.append(FileResult(str(rest[0].path), "failed", reason=str(exc)))
+    report.files.extend(FileResult(str(s.path), "not done", reason="not ingested: the ingest stopped")
+                        for s in rest[1:])
+    names = [s.path.name for s in rest]
+    more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
+    report.stopped = (f"ingest stopped at {rest[0].path.name}: {exc}. {len(rest)} file(s) left to do: "
+                      f"{', '.join(names[:_NAMES_SHOWN])}{more}; the files done before it are kept, "
+                      "run the same ingest again to finish")
+
+
+def _renamed(twin: DocRecord, path: Path) -> bool:
+    """Whether the indexed twin's file is gone and this one has another name: the file was renamed."""
+    return twin.meta.file_name != path.name and bool(twin.path) and not Path(twin.path).exists()
+
+
+def _with_doc_id(parsed: ParsedDocument, doc_id: str) -> ParsedDocument:
+    """The parsed document under its path-aware id (the parser derives one from the file name alone)."""
+    if parsed.meta.doc_id == doc_id:
+        return parsed
+    meta = replace(parsed.meta, doc_id=doc_id)
+    return ParsedDocument(meta, tuple(replace(p, doc_id=doc_id, id=passage_id(doc_id, meta.content_hash, p.ordinal))
+                                      for p in parsed.passages))
 
 
 def _version_hash(file_digest: str, overrides: Mapping[str, str] | None, max_chars: int) -> str:
     """A document version: the file's bytes, its overrides, the chunk size and the parser version.
 
-    Hashing bytes (not extracted text) lets an unchanged file be skipped without opening it; including
+    Hashing bytes (not extracted text) lets an unchanged file be skipped without parsing it; including
     PARSER_VERSION makes a parser change re-index everything once.
     """
     h = hashlib.sha256(f"{file_digest}|{PARSER_VERSION}|{INDEX_FORMAT}|{max_chars}".encode())
     for key, value in sorted((overrides or {}).items()):
         h.update(f"|{key}={value}".encode())
     return h.hexdigest()
-
-
-class _FileLock:
-    """An exclusive, non-blocking flock: a second ingestion is refused, not interleaved."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._fh = None
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "a+")
-        try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            self._fh.seek(0)
-            holder = self._fh.read().strip() or "unknown"
-            self._fh.close()
-            raise IngestBusy(f"another ingestion is running on {self.path.parent} (pid {holder}); "
-                             "wait for it to finish and run again") from exc
-        self._fh.seek(0)
-        self._fh.truncate()
-        self._fh.write(str(os.getpid()))
-        self._fh.flush()
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self._fh, fcntl.LOCK_UN)
-        self._fh.close()

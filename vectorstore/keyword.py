@@ -6,15 +6,21 @@ answer layer weighs are exactly the ones this index counts.
 Chroma is the source of truth. This index records which (doc_id, version) it holds and `sync()` brings it in
 line with the manifest: documents added or changed by any process (this one, another app process, an ingest
 against a shared Chroma server) are fetched from Chroma, removed ones dropped. So the keyword side can never
-disagree with the dense side for longer than one sync, and a lost or corrupt index file is rebuilt by a sync.
+disagree with the dense side for longer than one sync.
+
+The file heals itself: missing, empty or of an older schema, it starts empty; damaged (truncated, overwritten:
+SQLite's "malformed" or "not a database"), it is deleted and started afresh at open or at the first statement
+that meets the damage, with a warning. The operation that met it answers as if the index were empty (questions
+fall back to dense retrieval), and `needs_sync` tells the owner to refill it from Chroma at once.
 """
 from __future__ import annotations
 
 import logging
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ingest.types import Passage
 from vectorstore.terms import STOPWORDS, content_stems, stems, tokens
@@ -36,6 +42,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 # BM25 column weights: a word in the paragraph counts fully, one in its heading or article title less,
 # because the heading is shared by every paragraph under it.
 _BM25 = "bm25(fts, 1.0, 0.35)"
+
 
 def query_terms(text: str) -> list[str]:
     """Content words of a query, lower-cased, stopwords removed, order kept, duplicates dropped."""
@@ -63,36 +70,90 @@ class KeywordIndex:
     """
 
     def __init__(self, path: str | Path):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self.path = str(path)
+        self.needs_sync = False
         self._lock = threading.Lock()
+        if self.path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            if self._conn.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
-                self._conn.executescript("DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs;")
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            try:
+                self._conn = self._connect()
+            except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc):
+                    raise
+                self._conn = self._reset(exc)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            held = conn.execute("PRAGMA user_version").fetchone()[0]
+            if held != _SCHEMA_VERSION:
+                if held:
+                    log.info("keyword index %s has schema %d, this hrqa uses %d: rebuilding it from Chroma",
+                             self.path, held, _SCHEMA_VERSION)
+                conn.executescript("DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs;")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            conn.execute("SELECT count(*) FROM docs").fetchone()  # reads past the header: a cut file fails here
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _reset(self, exc: BaseException) -> sqlite3.Connection:
+        """Replace a damaged file by an empty index (the caller holds the lock); the owner refills it."""
+        log.warning("keyword index %s is damaged (%s): rebuilding it from Chroma; until then questions use "
+                    "dense retrieval only", self.path, exc)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(self.path + suffix).unlink(missing_ok=True)
+        self.needs_sync = True
+        return self._connect()
+
+    @contextmanager
+    def _guard(self) -> Iterator[sqlite3.Connection]:
+        """The connection under the lock; damage met inside resets the file and re-raises as _Damaged."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc) or self.path == ":memory:":
+                    raise
+                try:
+                    self._conn.close()
+                except sqlite3.Error:
+                    pass
+                self._conn = self._reset(exc)
+                raise _Damaged() from exc
 
     def versions(self) -> dict[str, str]:
         """The (doc_id -> version) this index currently holds."""
-        with self._lock:
-            return dict(self._conn.execute("SELECT doc_id, version FROM docs").fetchall())
+        try:
+            with self._guard() as conn:
+                return dict(conn.execute("SELECT doc_id, version FROM docs").fetchall())
+        except _Damaged:
+            return {}
 
     def replace_document(self, doc_id: str, version: str, passages: Sequence[Passage]) -> None:
-        """Swap a document's passages in one transaction."""
+        """Swap a document's passages in one transaction (on damage: the file is reset, the caller re-syncs)."""
         rows = [(_stemmed(p.text), _stemmed(context_of(p)), p.id, p.doc_id, p.section_kind, p.article_index)
                 for p in passages]
-        with self._lock, self._conn:
-            self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-            self._conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) "
-                                   "VALUES (?, ?, ?, ?, ?, ?)", rows)
-            self._conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
+        try:
+            with self._guard() as conn, conn:
+                conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
+                conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
+                conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
+        except _Damaged:
+            pass
 
     def remove_document(self, doc_id: str) -> None:
-        with self._lock, self._conn:
-            self._conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-            self._conn.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
+        try:
+            with self._guard() as conn, conn:
+                conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
+                conn.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
+        except _Damaged:
+            pass
 
     def sync(self, live: dict[str, str], fetch: Callable[[str, str], Sequence[Passage]]) -> int:
         """Make the index hold exactly the live (doc_id -> version) documents.
@@ -104,6 +165,7 @@ class KeywordIndex:
         Returns:
             how many documents were added, replaced or removed.
         """
+        self.needs_sync = False
         held = self.versions()
         changed = 0
         for doc_id in held.keys() - live.keys():
@@ -113,6 +175,8 @@ class KeywordIndex:
             if held.get(doc_id) != version:
                 self.replace_document(doc_id, version, fetch(doc_id, version))
                 changed += 1
+            if self.needs_sync:  # the file was found damaged and reset meanwhile: start again, once
+                return changed + self.sync(live, fetch)
         return changed
 
     def search(self, query: str, n: int, doc_ids: Iterable[str] | None = None,
@@ -137,43 +201,65 @@ class KeywordIndex:
                 params.extend(values)
         sql += f" ORDER BY {_BM25} LIMIT ?"
         params.append(n)
-        with self._lock:
-            try:
-                return [(pid, float(score)) for pid, score in self._conn.execute(sql, params)]
-            except sqlite3.OperationalError as exc:
-                log.warning("keyword search failed for %r: %s", query, exc)
-                return []
+        try:
+            with self._guard() as conn:
+                return [(pid, float(score)) for pid, score in conn.execute(sql, params)]
+        except _Damaged:
+            return []
+        except sqlite3.OperationalError as exc:
+            log.warning("keyword search failed for %r: %s", query, exc)
+            return []
 
     def doc_freq(self, stems_: Iterable[str]) -> dict[str, int]:
         """How many passages contain each stem (or stem phrase: "anti cancer"), for IDF weights."""
+        wanted = list(stems_)
         out = {}
-        with self._lock:
-            for stem_ in stems_:
-                out[stem_] = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
-                                                (_match(stem_),)).fetchone()[0] if stem_.strip() else 0
+        try:
+            with self._guard() as conn:
+                for stem_ in wanted:
+                    out[stem_] = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
+                                              (_match(stem_),)).fetchone()[0] if stem_.strip() else 0
+        except _Damaged:
+            return {stem_: 0 for stem_ in wanted}
         return out
 
     def absent(self, doc_id: str, article_index: int, stems_: Iterable[str]) -> list[str]:
         """The stems (or stem phrases) this document's article, or the whole document when it has no articles,
         never uses."""
         missing = []
-        with self._lock:
-            for stem_ in stems_:
-                if not stem_.strip():
-                    continue
-                row = self._conn.execute(
-                    "SELECT 1 FROM fts WHERE fts MATCH ? AND doc_id = ? AND article = ? LIMIT 1",
-                    (_match(stem_), doc_id, article_index)).fetchone()
-                if row is None:
-                    missing.append(stem_)
+        try:
+            with self._guard() as conn:
+                for stem_ in stems_:
+                    if not stem_.strip():
+                        continue
+                    row = conn.execute("SELECT 1 FROM fts WHERE fts MATCH ? AND doc_id = ? AND article = ? LIMIT 1",
+                                       (_match(stem_), doc_id, article_index)).fetchone()
+                    if row is None:
+                        missing.append(stem_)
+        except _Damaged:
+            return []  # nothing is known to be absent while the index is refilled
         return missing
 
     def count(self) -> int:
         # FTS5 keeps one fts_docsize row per passage; counting that small table takes ~1 ms at 100k passages,
         # where count(*) on fts reads every row's text (~50 ms) and was paid by every question (IDF weights).
-        with self._lock:
-            return self._conn.execute("SELECT count(*) FROM fts_docsize").fetchone()[0]
+        try:
+            with self._guard() as conn:
+                return conn.execute("SELECT count(*) FROM fts_docsize").fetchone()[0]
+        except _Damaged:
+            return 0
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+class _Damaged(Exception):
+    """Raised inside KeywordIndex when a statement met a damaged file (which has been reset)."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """SQLite's errors for a file that is not (or no longer) a well-formed index; not "locked" or syntax errors."""
+    text = str(exc).lower()
+    return (not isinstance(exc, sqlite3.OperationalError) or "malformed" in text or "no such table" in text
+            or "not a database" in text or "disk i/o" in text)

@@ -11,9 +11,10 @@ run; queries ignore them and `remove_orphans()` deletes them.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from ingest.errors import StoreError
 from ingest.types import DocumentMeta, Passage
@@ -44,6 +45,24 @@ class Hit:
     score: float
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _guarded(method: _F) -> _F:
+    """Turn any failure of the Chroma client (chromadb, httpx, sqlite errors) into one StoreError naming the store."""
+
+    @functools.wraps(method)
+    def wrapper(self: "PassageStore", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as exc:  # chromadb raises many types; the caller needs one
+            raise StoreError(f"{self.location}: {type(exc).__name__}: {exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
 def version_of(content_hash: str) -> str:
     """The short content-hash prefix used as a document version in ids and metadata."""
     return content_hash[:10]
@@ -56,24 +75,28 @@ class PassageStore:
         client: a chromadb client (PersistentClient or HttpClient).
         embedder_name: collections are per embedder, so vectors of different models never mix.
         prefix: collection name prefix.
+        location: the store in error messages ("Chroma server host:8000").
     """
 
-    def __init__(self, client: Any, embedder_name: str, prefix: str = "hrqa"):
+    def __init__(self, client: Any, embedder_name: str, prefix: str = "hrqa", location: str = "the Chroma store"):
         self.client = client
         self.embedder_name = embedder_name
+        self.location = location
+        self.names = {"passages": f"{prefix}-passages-{embedder_name}",
+                      "documents": f"{prefix}-documents-{embedder_name}"}
         try:
-            self._passages = client.get_or_create_collection(
-                f"{prefix}-passages-{embedder_name}",
-                configuration={"hnsw": {"space": "cosine"}},
-                embedding_function=None,
-            )
-            self._docs = client.get_or_create_collection(
-                f"{prefix}-documents-{embedder_name}", embedding_function=None
-            )
+            self.open_collections()
         except Exception as exc:  # chromadb raises many types; the caller needs one
-            raise StoreError(f"cannot open Chroma collections ({exc})") from exc
+            raise StoreError(f"cannot open Chroma collections in {location} ({exc})") from exc
+
+    def open_collections(self) -> None:
+        """(Re)open both collections, creating them when missing."""
+        self._passages = self.client.get_or_create_collection(
+            self.names["passages"], configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        self._docs = self.client.get_or_create_collection(self.names["documents"], embedding_function=None)
 
     # -- writing ---------------------------------------------------------------------------------------
+    @_guarded
     def add_passages(self, passages: Sequence[Passage], vectors: Sequence[Sequence[float]], version: str,
                      doc_meta: DocumentMeta) -> None:
         """Upsert passages with their vectors (idempotent: ids are deterministic)."""
@@ -86,6 +109,7 @@ class PassageStore:
                 metadatas=[_passage_metadata(p, version, doc_meta) for p in batch],
             )
 
+    @_guarded
     def commit_document(self, record: DocRecord) -> None:
         """Write the manifest record: from now on the document's passages are live."""
         meta = {f"m_{k}": _scalar(v) for k, v in asdict(record.meta).items()}
@@ -93,15 +117,18 @@ class PassageStore:
                     ingested_at=record.ingested_at)
         self._docs.upsert(ids=[record.meta.doc_id], embeddings=[[1.0]], metadatas=[meta])
 
+    @_guarded
     def delete_document(self, doc_id: str) -> None:
         """Remove a document: manifest first (it disappears at once), then every passage it ever had."""
         self._docs.delete(ids=[doc_id])
         self._passages.delete(where={"doc_id": doc_id})
 
+    @_guarded
     def delete_stale_passages(self, doc_id: str, keep_version: str) -> None:
         """Delete a document's passages of any version other than keep_version."""
         self._passages.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep_version}}]})
 
+    @_guarded
     def remove_orphans(self) -> int:
         """Delete passages whose (doc_id, version) is not in the manifest; returns how many."""
         live = {doc_id: rec.version for doc_id, rec in self.manifest().items()}
@@ -112,6 +139,7 @@ class PassageStore:
         return len(orphan_ids)
 
     # -- reading ---------------------------------------------------------------------------------------
+    @_guarded
     def manifest(self) -> dict[str, DocRecord]:
         """All documents by id (small: one record per document)."""
         out: dict[str, DocRecord] = {}
@@ -124,10 +152,12 @@ class PassageStore:
                 return out
             offset += _READ_PAGE
 
+    @_guarded
     def document(self, doc_id: str) -> DocRecord | None:
         page = self._docs.get(ids=[doc_id], include=["metadatas"])
         return _doc_record(page["metadatas"][0]) if page["ids"] else None
 
+    @_guarded
     def passages_of(self, doc_id: str, version: str) -> list[Passage]:
         """A document's live passages in reading order."""
         got = self._passages.get(where={"$and": [{"doc_id": doc_id}, {"version": version}]},
@@ -136,6 +166,7 @@ class PassageStore:
                     zip(got["ids"], got["documents"], got["metadatas"])]
         return sorted(passages, key=lambda p: p.ordinal)
 
+    @_guarded
     def get(self, ids: Sequence[str]) -> list[Passage]:
         """Passages by id, in the order asked, skipping unknown ids."""
         if not ids:
@@ -145,6 +176,7 @@ class PassageStore:
                  zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
+    @_guarded
     def find(self, live: dict[str, str], **equals: str) -> list[Passage]:
         """Live passages whose metadata equals the given values (e.g. paragraph="251" or label=...)."""
         clauses = [{k: v} for k, v in equals.items()]
@@ -154,6 +186,7 @@ class PassageStore:
                  if live.get(meta.get("doc_id")) == meta.get("version")]
         return sorted(found, key=lambda p: (p.doc_id, p.ordinal))
 
+    @_guarded
     def query(self, vector: Sequence[float], n: int, where: dict | None = None,
               live: dict[str, str] | None = None) -> list[Hit]:
         """Nearest passages by cosine similarity (score = 1 - distance), orphans dropped when live is given."""
@@ -168,28 +201,57 @@ class PassageStore:
             hits.append(Hit(_passage(pid, text, meta), 1.0 - float(dist)))
         return hits
 
+    @_guarded
     def count(self) -> int:
         return self._passages.count()
 
-    def iter_records(self, which: str) -> Iterable[dict]:
-        """Raw records of "passages" or "documents" (id, embedding, document, metadata), for backups."""
+    @_guarded
+    def dimension(self) -> int:
+        """The length of the passage vectors held (0 when there are none)."""
+        got = self._passages.get(limit=1, include=["embeddings"])
+        return len(got["embeddings"][0]) if got["ids"] else 0
+
+    def iter_records(self, which: str, where: dict | None = None,
+                     ids: Sequence[str] | None = None) -> Iterable[dict]:
+        """Raw records (id, embedding, document, metadata) of "passages" or "documents", for backups and restores.
+
+        Args:
+            which: the collection.
+            where: only records whose metadata matches (a Chroma where clause).
+            ids: only these records (unknown ids are skipped).
+        """
         collection = self._collection(which)
+        if ids is not None:
+            for start in range(0, len(ids), _READ_PAGE):
+                yield from _raw(self._page(collection, 0, ids=list(ids[start : start + _READ_PAGE])))
+            return
         offset = 0
         while True:
-            page = collection.get(include=["embeddings", "documents", "metadatas"], limit=_READ_PAGE, offset=offset)
-            for i, pid in enumerate(page["ids"]):
-                yield {"id": pid, "embedding": [float(x) for x in page["embeddings"][i]],
-                       "document": page["documents"][i], "metadata": page["metadatas"][i]}
+            page = self._page(collection, offset, **({"where": where} if where else {}))
+            yield from _raw(page)
             if len(page["ids"]) < _READ_PAGE:
                 return
             offset += _READ_PAGE
 
+    @_guarded
+    def delete_records(self, which: str, ids: Sequence[str]) -> None:
+        """Delete records by id (unknown ids are ignored)."""
+        for start in range(0, len(ids), _WRITE_BATCH):
+            self._collection(which).delete(ids=list(ids[start : start + _WRITE_BATCH]))
+
+    @_guarded
     def put_records(self, which: str, records: Sequence[dict]) -> None:
         """Upsert raw records as produced by iter_records."""
-        if records:
+        for start in range(0, len(records), _WRITE_BATCH):
+            batch = records[start : start + _WRITE_BATCH]
             self._collection(which).upsert(
-                ids=[r["id"] for r in records], embeddings=[r["embedding"] for r in records],
-                documents=[r["document"] for r in records], metadatas=[r["metadata"] for r in records])
+                ids=[r["id"] for r in batch], embeddings=[r["embedding"] for r in batch],
+                documents=[r["document"] for r in batch], metadatas=[r["metadata"] for r in batch])
+
+    @_guarded
+    def _page(self, collection: Any, offset: int, **where: Any) -> dict:
+        return collection.get(include=["embeddings", "documents", "metadatas"], limit=_READ_PAGE, offset=offset,
+                              **where)
 
     def _collection(self, which: str) -> Any:
         return {"passages": self._passages, "documents": self._docs}[which]
@@ -202,6 +264,12 @@ class PassageStore:
             if len(page["ids"]) < _READ_PAGE:
                 return
             offset += _READ_PAGE
+
+
+def _raw(page: dict) -> Iterable[dict]:
+    for i, pid in enumerate(page["ids"]):
+        yield {"id": pid, "embedding": [float(x) for x in page["embeddings"][i]], "document": page["documents"][i],
+               "metadata": page["metadatas"][i]}
 
 
 def _scalar(value: Any) -> Any:
@@ -217,6 +285,11 @@ def _passage_metadata(p: Passage, version: str, doc: DocumentMeta) -> dict[str, 
     meta = {name: _scalar(getattr(p, name)) for name in _PASSAGE_FIELDS}
     meta.update(version=version, doc_type=doc.doc_type, file_name=doc.file_name)
     return meta
+
+
+def passage_from_record(record: dict) -> Passage:
+    """The Passage of a raw passage record (as iter_records gives)."""
+    return _passage(record["id"], record["document"], record["metadata"])
 
 
 def _passage(pid: str, text: str | None, meta: dict) -> Passage:

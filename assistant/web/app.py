@@ -12,12 +12,11 @@ from typing import Any, Callable
 
 from assistant.core import Assistant
 from assistant.settings import Settings
-from assistant.web import auth as ui_auth
 from assistant.web import listings
 from assistant.web import panel as ui_panel
 from assistant.web import support as ui_support
 from assistant.web import views as ui_views
-from assistant.web.handlers import Handlers, user_of
+from assistant.web.handlers import Handlers, session_of, user_of
 from assistant.web.recommendations import build_recommendations_tab
 from assistant.web.style import CITE_BOX_ID, HEAD, PAGE_JS
 from ingest.errors import ConfigError
@@ -40,9 +39,13 @@ def build_app(assistant: Assistant, indexer: Indexer, settings: Settings):
         a gr.Blocks; launch it with `launch(app, settings)` (queue, login, upload limit, CSS).
     """
     import gradio as gr
+    from gradio.utils import get_upload_folder
 
-    handlers = Handlers(assistant, indexer, settings)
-    with gr.Blocks(title="hrqa — cited answers", analytics_enabled=False, fill_width=True) as app:
+    handlers = Handlers(assistant, indexer, settings, ui_support.exports_in(get_upload_folder(), settings),
+                        get_upload_folder())
+    max_age = settings.cache_max_age_minutes * 60  # uploads in flight and other cache files, deleted at this age
+    with gr.Blocks(title="hrqa — cited answers", analytics_enabled=False, fill_width=True,
+                   delete_cache=(max(60, max_age // 4), max_age)) as app:
         widgets = _layout(gr, handlers, settings)
         _wire(gr, app, widgets, handlers)
     return app
@@ -64,7 +67,7 @@ def _layout(gr, h: Handlers, settings: Settings) -> SimpleNamespace:
                     _filters(gr, w, names, countries)
                     _conversations(gr, w)
                 with gr.Column(scale=3, min_width=340, elem_id="hrqa-chat-col"):
-                    _chat(gr, w)
+                    _chat(gr, w, settings)
                 with gr.Column(scale=2, min_width=300, elem_id="hrqa-panel-col"):
                     w.panel = gr.HTML(ui_panel.panel_placeholder(), elem_id="hrqa-panel", max_height=900)
                     w.original = gr.DownloadButton("Open original", visible=False, size="sm",
@@ -102,7 +105,7 @@ def _conversations(gr, w: SimpleNamespace) -> None:
                                   elem_id="hrqa-conv-delete")
 
 
-def _chat(gr, w: SimpleNamespace) -> None:
+def _chat(gr, w: SimpleNamespace, settings: Settings) -> None:
     w.chatbot = gr.Chatbot(
         elem_id="hrqa-chat", height=600, sanitize_html=True, latex_delimiters=[], show_label=False,
         feedback_options=None, buttons=[],  # no share (needs the Hub), no copy of raw markup
@@ -110,7 +113,7 @@ def _chat(gr, w: SimpleNamespace) -> None:
         placeholder="Ask about the indexed documents. Click [1], [2] … to read the source.")
     with gr.Row():
         w.question = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5, elem_id="hrqa-question",
-                                max_length=2000)
+                                max_length=settings.max_question_chars)
         w.ask = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="hrqa-ask")
     with gr.Row(elem_id="hrqa-handouts"):
         w.answer_md = gr.DownloadButton("Answer .md", size="sm", elem_id="hrqa-export-answer")
@@ -161,6 +164,7 @@ def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
             return fn(*values, user=user_of(request))
 
         handler.__annotations__["request"] = gr.Request
+        handler.__name__ = fn.__name__  # the API endpoint's name (/new_conversation, not /handler_3)
         return handler
 
     def respond(*values, request=None):
@@ -173,8 +177,18 @@ def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
         return (rows, gr.update(choices=names), gr.update(choices=countries), gr.update(choices=names, value=None),
                 footer_html)
 
-    def on_upload(files, progress=gr.Progress()):
-        return h.ingest(files, progress)
+    def on_upload(files, request=None, progress=gr.Progress()):
+        return h.ingest(files, progress, user=user_of(request))
+
+    def handouts_of(answers, request=None):  # a session's handouts replace its earlier ones
+        return h.handouts(answers, session=session_of(request))
+
+    def end_session(request=None):  # the page was closed: its downloads go
+        h.end_session(session_of(request))
+
+    for fn in (on_upload, handouts_of, end_session):
+        fn.__annotations__["request"] = gr.Request
+    handouts_of.__name__ = "handouts"
 
     def on_reindex(name, progress=gr.Progress()):
         return h.reindex(name, progress)
@@ -182,7 +196,7 @@ def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
     filters = [w.docs, w.types, w.kinds, w.country, w.date_from, w.date_to]
     chat_io = ([w.question, w.chatbot, w.answers, w.library, *filters],
                [w.chatbot, w.answers, w.question, w.library, w.conv_list])
-    handouts = (h.handouts, w.answers, [w.answer_md, w.answer_docx, w.chat_md, w.chat_docx])
+    handouts = (handouts_of, w.answers, [w.answer_md, w.answer_docx, w.chat_md, w.chat_docx])
     w.question.submit(respond, *chat_io).then(*handouts)
     w.ask.click(respond, *chat_io).then(*handouts)
     w.chatbot.example_select(pick_example, None, w.question).then(respond, *chat_io).then(*handouts)
@@ -209,14 +223,16 @@ def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
     app.load(None, None, None, js=PAGE_JS)
     app.load(refresh_documents, None, doc_outputs)
     app.load(with_user(h.restore), w.library, [w.chatbot, w.answers, w.library, w.conv_list]).then(*handouts)
+    app.unload(end_session)
 
 
 def launch(app, settings: Settings, **options: Any):
     """Queue and launch an app built by build_app with the deployment settings (login, limits, no network)."""
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     logins = ui_support.load_logins(settings)
-    if logins:  # the login page must not carry the API description (it lists indexed file names)
-        options.setdefault("app_kwargs", {}).setdefault("middleware", []).append(ui_auth.middleware())
+    # upload totals always; with logins, no API description on the login page and throttled sign-ins
+    options.setdefault("app_kwargs", {}).setdefault("middleware", []).extend(
+        ui_support.middleware(settings, bool(logins)))
     return app.launch(server_name=settings.host, server_port=settings.port, auth=logins,
                       auth_message="hrqa: sign in with the login your administrator gave you.", share=False,
                       max_file_size=f"{settings.max_upload_mb}mb", ssr_mode=False, head=HEAD, **options)

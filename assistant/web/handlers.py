@@ -2,15 +2,19 @@
 
 gradio is imported inside the handlers that need its update objects, so this module imports no UI library.
 The conversation library is plain JSON (assistant.web.conversations); when a user is signed in, the server's copy
-of their library is the one that counts.
+of their library is the one that counts. Web users are told what went wrong and what to do, never a server path,
+a process id or a traceback (support.public_message); downloads live in an Exports folder, as long as what they
+show.
 """
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
 from assistant.core import Assistant
+from assistant.exports import Exports
 from assistant.settings import Settings
 from assistant.web import conversations as conv
 from assistant.web import listings, pdfpage
@@ -19,23 +23,41 @@ from assistant.web import support as ui_support
 from assistant.web import views as ui_views
 from ingest.errors import HrqaError
 from vectorstore.indexer import Indexer
+from vectorstore.store import DocRecord
 
 log = logging.getLogger(__name__)
 
 
 def user_of(request: Any) -> str:
     """The signed-in user's name, "" without login (or outside a request, in tests)."""
-    return getattr(request, "username", None) or ""
+    return str(getattr(request, "username", None) or "")
+
+
+def session_of(request: Any) -> str:
+    """The browser session's id, "" outside a request (in tests)."""
+    return str(getattr(request, "session_hash", None) or "")
 
 
 class Handlers:
-    """Args: the core (its index also serves the panel and the documents), the indexer for uploads, settings."""
+    """The app's event handlers.
 
-    def __init__(self, assistant: Assistant, indexer: Indexer, settings: Settings):
+    Args:
+        assistant: the core (its index also serves the panel and the documents).
+        indexer: adds uploads to the same index.
+        settings: upload limits, the data directory.
+        exports: where downloads are kept (support.exports_in: inside the web server's cache); a temporary
+            folder when None.
+        cache_dir: the web server's upload cache: uploads are moved out of it, refused ones deleted there.
+    """
+
+    def __init__(self, assistant: Assistant, indexer: Indexer, settings: Settings, exports: Exports | None = None,
+                 cache_dir: str = ""):
         self.assistant, self.indexer, self.settings = assistant, indexer, settings
         self.store = conv.ConversationStore(settings.data_path / "conversations")
         self.page_cache = settings.data_path / "page-cache"
         self.uploads = settings.data_path / "uploads"
+        self.exports = exports or Exports(tempfile.mkdtemp(prefix="hrqa-exports-"))
+        self.cache_dir = cache_dir
 
     # -- chat -------------------------------------------------------------------------------------------------
     def respond(self, question: str, chat: list, answers: list, library: dict, *filter_values: Any,
@@ -63,13 +85,14 @@ class Handlers:
                 else:
                     answer = event.answer
                 yield reply(ui_views.streaming_message(text, status)), answers, "", skip(), skip()
-        except HrqaError as exc:  # the user's input (a date like "last year"): a warning, no traceback
-            log.warning("question not answered: %s", exc)
-            yield reply(ui_views.streaming_message("", f"Could not answer: {exc}")), answers, question, skip(), skip()
-            return
-        except Exception as exc:  # a bug: logged in full, shown in the chat instead of a bare "Error" toast
-            log.exception("question failed: %s", question)
-            yield reply(ui_views.streaming_message("", f"Could not answer: {exc}")), answers, question, skip(), skip()
+        except Exception as exc:  # shown in the chat without internals, instead of a bare "Error" toast
+            if isinstance(exc, HrqaError):  # the user's input (a date like "last year", too long): no traceback
+                log.warning("question not answered: %s", exc)
+            else:  # a bug: logged in full
+                log.exception("question failed: %s", question[:200])
+            message = f"Could not answer: {ui_support.public_message(exc)}"
+            kept = question[: self.settings.max_question_chars]  # a megabyte question is not sent back whole
+            yield reply(ui_views.streaming_message("", message)), answers, kept, skip(), skip()
             return
         if answer is None:
             return
@@ -79,11 +102,23 @@ class Handlers:
         yield (reply(ui_views.answer_message(answer, summary)), [*answers, answer], "", library,
                self.conversation_list(library))
 
-    def handouts(self, answers: list) -> tuple:
-        """The four handout files: last answer .md/.docx, whole conversation .md/.docx."""
+    def handouts(self, answers: list, session: str = "") -> tuple:
+        """The four handout files: last answer .md/.docx, whole conversation .md/.docx. Each replaces the session's
+        previous one; without answers (a new or deleted conversation) the session's handouts are deleted."""
+        if not answers:
+            self.exports.drop(session)
+            return None, None, None, None
         last = answers[-1:]
-        return (ui_support.write_handout(last, "md"), ui_support.write_handout(last, "docx"),
-                ui_support.write_handout(answers, "md"), ui_support.write_handout(answers, "docx"))
+
+        def write(turns: list, fmt: str, kind: str) -> str | None:
+            return ui_support.write_handout(turns, fmt, self.exports, session, kind)
+
+        return (write(last, "md", "answer"), write(last, "docx", "answer"),
+                write(answers, "md", "conversation"), write(answers, "docx", "conversation"))
+
+    def end_session(self, session: str) -> None:
+        """The page was closed: its downloads go."""
+        self.exports.drop(session)
 
     # -- kept conversations -----------------------------------------------------------------------------------
     def restore(self, library: dict, user: str = "") -> tuple:
@@ -142,7 +177,7 @@ class Handlers:
             return (ui_panel.panel_placeholder("This passage is no longer indexed (its document changed or was "
                                                "deleted)."), update(visible=False))
         pages = ui_support.page_images(view.record, view.passage, self.page_cache)
-        original = ui_support.original_copy(view.record)
+        original = ui_support.original_copy(view.record, self.exports)
         label = f"Open original ({view.record.meta.file_name})" if view.record else "Open original"
         return (ui_panel.passage_panel(view.passage, view.context, view.record, view.quote, pages),
                 update(value=original, label=label, visible=original is not None))
@@ -164,8 +199,10 @@ class Handlers:
         """(summary, open-original button, confirmation box hidden) for the chosen document."""
         from gradio import update
 
-        record = self.assistant.index.find_document(file_name) if file_name else None
-        original = ui_support.original_copy(record)
+        record, problem = self._find(file_name)
+        if problem:
+            return problem, update(value=None, visible=False), update(visible=False)
+        original = ui_support.original_copy(record, self.exports)
         return (listings.document_summary(record), update(value=original, visible=original is not None),
                 update(visible=False))
 
@@ -173,42 +210,57 @@ class Handlers:
         """(confirmation text, confirmation box) naming what a delete removes; nothing is removed yet."""
         from gradio import update
 
-        record = self.assistant.index.find_document(file_name) if file_name else None
+        record, problem = self._find(file_name)
         if record is None:
-            return "Choose a document to delete.", update(visible=False)
-        uploaded = Path(record.path).resolve().parent == self.uploads.resolve() if record.path else False
+            return problem or "Choose a document to delete.", update(visible=False)
+        uploaded = Path(record.path).resolve().is_relative_to(self.uploads.resolve()) if record.path else False
         return listings.delete_question(record, uploaded), update(visible=True)
+
+    def _find(self, file_name: str | None) -> tuple[DocRecord | None, str]:
+        """(the document of file_name, or None; "" or why it is not told: two documents have that name)."""
+        try:
+            return (self.assistant.index.find_document(file_name) if file_name else None), ""
+        except HrqaError as exc:
+            return None, ui_support.public_message(exc)
 
     def delete(self, file_name: str | None) -> str:
         if not file_name:
             return "Choose a document to delete."
-        record = self.assistant.index.find_document(file_name)
+        record, problem = self._find(file_name)
+        if problem:
+            return problem
         if record is None or not self.assistant.index.delete_document(record.meta.doc_id):
             return f"{file_name} is not indexed (any more)."
-        ui_support.remove_upload(record.path, self.uploads)
-        pdfpage.remove_cached(self.page_cache, record.meta.doc_id)
+        ui_support.remove_upload(record.path, self.uploads)  # the uploaded copy, the page images and the
+        pdfpage.remove_cached(self.page_cache, record.meta.doc_id)  # download copy go with their document
+        self.exports.forget(record.meta.doc_id)
         return f"deleted  {file_name} ({record.n_passages} passages)"
 
     def reindex(self, file_name: str | None, progress: Any) -> str:
         """Read the chosen document's file again and replace its passages (after a parser change, say)."""
-        record = self.assistant.index.find_document(file_name) if file_name else None
+        record, problem = self._find(file_name)
         if record is None:
-            return "Choose a document to re-index."
+            return problem or "Choose a document to re-index."
         if not record.path or not Path(record.path).is_file():
-            return f"{file_name}: the original file is no longer at {record.path or 'its path'}; upload it again."
+            return f"{file_name}: the original file is no longer where it was indexed from; upload it again."
         return self._ingest([Path(record.path)], [], progress, force=True)
 
-    def ingest(self, files: list | None, progress: Any) -> str:
-        """Copy uploads into <data_dir>/uploads, ingest them, and describe the result per file."""
+    def ingest(self, files: list | None, progress: Any, user: str = "") -> str:
+        """Move uploads into <data_dir>/uploads (a folder per signed-in user), ingest them, and describe the result
+        per file; uploads over a per-file, per-request or per-user limit are refused."""
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
-        staged, problems = ui_support.stage_uploads(paths, self.uploads, self.settings.max_upload_mb,
-                                                    self.settings.allowed_upload_types)
+        s = self.settings
+        staged, problems = ui_support.stage_uploads(
+            paths, self.uploads, s.max_upload_mb, s.allowed_upload_types, user=user,
+            max_request_mb=s.max_upload_request_mb, max_user_mb=s.max_upload_user_mb, cache_dir=self.cache_dir,
+            min_free_mb=s.min_free_mb)
         if not staged:
             return ui_views.ingest_result_lines([], problems)
         return self._ingest(staged, problems, progress)
 
     def _ingest(self, paths: list[Path], problems: list[str], progress: Any, force: bool = False) -> str:
-        """Index paths with a progress bar that moves per embedding window; failed uploads are removed."""
+        """Index paths with a progress bar that moves per embedding window. Uploads that end up not indexed
+        (failed, duplicate, not done) are removed; a re-index (force) keeps its file whatever happens."""
         finished: list = []
         progress(0.0, desc=f"Reading {paths[0].name}…")
 
@@ -222,11 +274,17 @@ class Handlers:
                 progress(len(finished) / len(paths), desc=f"Reading {paths[len(finished)].name}…")
 
         try:
-            report = self.indexer.ingest(paths, on_file=on_file, on_progress=on_progress, force=force)
-        except HrqaError as exc:  # IngestBusy: another ingestion holds the lock
-            return ui_views.ingest_result_lines([], [*problems, str(exc)])
-        for result in report.files:  # a failed upload leaves nothing behind (a failed re-index keeps the file)
-            if result.status == "failed" and not force and ui_support.remove_upload(result.path, self.uploads):
+            if force:
+                report = self.indexer.ingest(paths, on_file=on_file, on_progress=on_progress, force=True)
+            else:
+                report = ui_support.ingest_staged(self.indexer, paths, on_file, on_progress)
+        except HrqaError as exc:  # IngestBusy: another ingestion holds the lock; IngestStopped: the store failed
+            log.warning("documents not ingested: %s", exc)
+            return ui_views.ingest_result_lines([], [*problems, ui_support.public_message(exc)])
+        results = ui_support.public_results(report.files)
+        for result in results:  # a failed upload leaves nothing behind (ingest_staged removed it)
+            if result.status == "failed" and not force:
                 result.reason += " (the upload was removed)"
         self.assistant.index.refresh(force=True)
-        return ui_views.ingest_result_lines(report.files, problems)
+        stopped = [ui_support.scrub(report.stopped)] if report.stopped else []
+        return ui_views.ingest_result_lines(results, [*problems, *stopped])
