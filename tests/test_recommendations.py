@@ -87,6 +87,9 @@ def test_states_of_every_clause_final_parenthesis_and_fallback():
     assert states_of("Implement the programme (netherlands); prevent violence (Bahrain);") == ("Netherlands",
                                                                                                "Bahrain")
     assert states_of("Strengthen the Ombudsman.", "Egypt") == ("Egypt",)
+    closing = "Closer cooperation with mahallas is required (for example they work to “preserve families”)."
+    assert states_of(closing, un_numbered=False) == ()  # an assessment's aside is no State
+    assert states_of("Train the police (Chile);", un_numbered=False) == ("Chile",)
 
 
 def test_canonical_state_names_and_aliases_are_one_state():

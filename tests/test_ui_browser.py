@@ -211,10 +211,34 @@ def test_ui_document_with_script_is_shown_as_text_and_runs_nothing(page, tmp_pat
 
 
 def test_recommendations_tab_in_the_app_lists_251_and_opens_it(page):
+    from playwright.sync_api import expect
+
     page.get_by_role("tab", name="Recommendations").click()
+    # the UPR report's items come first (newest document first) and the table renders only the rows in view
+    expect(page.locator("#hrqa-rec-count")).to_contain_text("recommendations", timeout=60_000)  # loaded
+    query = page.locator("#hrqa-rec-query textarea, #hrqa-rec-query input").first
+    query.fill("mahallas")
+    query.press("Enter")
+    expect(page.locator("#hrqa-rec-count")).to_contain_text("1 recommendation", timeout=30_000)
     cell = page.get_by_role("gridcell").filter(has_text="¶251").first
     cell.wait_for(timeout=60_000)
     cell.click()
     page.locator("blockquote").filter(has_text="Closer cooperation with local self-organized groups").first.wait_for(
         timeout=30_000)
     _shot(page, "recommendations-in-app", readme="screenshot-recommendations", full_page=False)
+
+
+def test_a_list_answer_opens_its_whole_list_in_the_recommendations_tab(page):
+    from playwright.sync_api import expect
+
+    answer = _ask(page, "Which recommendations concern mahallas?")
+    expect(answer).to_contain_text("recommendation")
+    button = page.locator("#hrqa-open-list")
+    expect(button).to_be_visible(timeout=15_000)
+    button.click()
+    expect(page.get_by_role("tab", name="Recommendations")).to_have_attribute("aria-selected", "true")
+    count = page.locator("#hrqa-rec-count")
+    expect(count).to_contain_text("recommendation", timeout=30_000)
+    expect(page.get_by_role("gridcell").filter(has_text="¶251").first).to_be_visible(timeout=30_000)
+    shown = int(count.inner_text().split()[-2])  # "1 recommendation": the chat's filter, not all 32 items
+    assert shown < 10, count.inner_text()

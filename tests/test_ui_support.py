@@ -89,3 +89,16 @@ def test_remove_upload_deletes_only_copies_inside_the_uploads_dir(tmp_path):
     assert remove_upload(str(copy), uploads) is True and not copy.exists()
     assert remove_upload(str(original), uploads) is False and original.exists()
     assert remove_upload(str(uploads / "missing.txt"), uploads) is False
+
+
+def test_a_list_answer_offers_its_whole_list_in_the_recommendations_tab():
+    from assistant.types import Answer
+    from assistant.web.support import list_button, list_request
+
+    wanted = {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": None, "status": None, "query": None}
+    listed = Answer(question="q", text="33 recommendations match; 12 of 33 shown.",
+                    listing={"total": 33, "shown": 12, "by_document": {"wg4": 33}, "filter": wanted})
+    assert list_button([listed]) == {"visible": True, "value": "12 of 33 shown — open all in Recommendations"}
+    assert list_request([listed]) == wanted
+    plain = Answer(question="q", text="An answer. [1]")
+    assert list_button([listed, plain]) == {"visible": False} and list_request([plain]) is None

@@ -123,8 +123,11 @@ def recommendation_items(passage: Passage, doc_record: DocRecord | None,
             for n, sentence in enumerate(split_sentences(passage.text), 1) if RECOMMEND_SENTENCE.search(sentence)]
 
 
+_UN_NUMBER = re.compile(r"^\d+\.\d+$")
+
+
 def _item(item_id: str, text: str, actor: str, base: dict) -> RecommendationItem:
-    states = states_of(text, actor)
+    states = states_of(text, actor, un_numbered=bool(_UN_NUMBER.match(base["paragraph"] or "")))
     return RecommendationItem(id=item_id, text=text, actor=", ".join(states) or actor, states=states,
                               warnings=text_warnings(text), **base)
 
@@ -140,7 +143,7 @@ def merge_parts(items: list[RecommendationItem]) -> list[RecommendationItem]:
     for item in items:
         if out and out[-1].id == item.id:
             text = f"{out[-1].text} {item.text}"
-            states = states_of(text, out[-1].actor)
+            states = states_of(text, out[-1].actor, un_numbered=bool(_UN_NUMBER.match(item.paragraph or "")))
             out[-1] = replace(out[-1], text=text, states=states, actor=", ".join(states) or out[-1].actor,
                               warnings=text_warnings(text))
         else:
@@ -148,11 +151,12 @@ def merge_parts(items: list[RecommendationItem]) -> list[RecommendationItem]:
     return out
 
 
-def states_of(text: str, actor: str = "") -> tuple[str, ...]:
+def states_of(text: str, actor: str = "", un_numbered: bool = True) -> tuple[str, ...]:
     """The recommending States of a UPR recommendation, in order: every "(State)", or run of them, closing one of
-    its clauses ("... (Egypt); continue ... (Peru);", "(Algeria) (Togo);") whose names are countries, and the
-    item's last parenthesis whatever its names; the parser's actor when the text has none. A name the document
-    writes in lower case ("(netherlands)") is given as ingest.countries spells it."""
+    its clauses ("... (Egypt); continue ... (Peru);", "(Algeria) (Togo);") whose names are countries, and, for a
+    UN-numbered item ("140.10"), its last parenthesis whatever its names; the parser's actor when the text has
+    none. An assessment's or a news item's closing parenthesis is a State only when it names countries. A name the
+    document writes in lower case ("(netherlands)") is given as ingest.countries spells it."""
     runs: list[list[re.Match]] = []
     for match in _PAREN.finditer(text):
         if runs and not text[runs[-1][-1].end():match.start()].strip():
@@ -166,7 +170,8 @@ def states_of(text: str, actor: str = "") -> tuple[str, ...]:
         final = not text[run[-1].end():].strip(" ;.")
         for n, match in enumerate(run):  # the item's very last parenthesis is a State whatever its name
             names = [name.strip() for name in re.split(r"[,;]", match.group(1)) if name.strip()]
-            if names and ((final and n == len(run) - 1) or all(country_named(_plain(name)) for name in names)):
+            last = un_numbered and final and n == len(run) - 1
+            if names and (last or all(country_named(_plain(name)) for name in names)):
                 found.extend(s for s in (_spelled(name) for name in names) if s not in found)
     if not found and actor:
         found = [name.strip() for name in re.split(r"[;,]", actor) if name.strip()]

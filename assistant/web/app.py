@@ -60,7 +60,7 @@ def _layout(gr, h: Handlers, settings: Settings) -> SimpleNamespace:
         settings.data_path))
     gr.Markdown("## hrqa — cited answers from human-rights documents",
                 elem_id="hrqa-title")
-    with gr.Tabs():
+    with gr.Tabs() as w.tabs:
         with gr.Tab("Chat", id="chat"):
             with gr.Row(elem_id="hrqa-chat-row"):
                 with gr.Column(scale=1, min_width=220, elem_id="hrqa-side"):
@@ -115,6 +115,8 @@ def _chat(gr, w: SimpleNamespace, settings: Settings) -> None:
         w.question = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5, elem_id="hrqa-question",
                                 max_length=settings.max_question_chars)
         w.ask = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="hrqa-ask")
+    # shown under a list answer from the recommendations index: the whole list, filterable and exportable
+    w.open_list = gr.Button("Open this list in Recommendations", size="sm", visible=False, elem_id="hrqa-open-list")
     with gr.Row(elem_id="hrqa-handouts"):
         w.answer_md = gr.DownloadButton("Answer .md", size="sm", elem_id="hrqa-export-answer")
         w.answer_docx = gr.DownloadButton("Answer .docx", size="sm", elem_id="hrqa-export-answer-docx")
@@ -207,6 +209,9 @@ def _wire(gr, app, w: SimpleNamespace, h: Handlers) -> None:
                         [w.library, w.conv_list, w.conv_title])
     w.conv_delete.click(with_user(h.delete_conversation), w.library, opened).then(*handouts)
     w.cite_box.change(h.show_source, [w.cite_box, w.answers], [w.panel, w.original])
+    w.answers.change(lambda answers: gr.update(**ui_support.list_button(answers)), w.answers, w.open_list)
+    w.open_list.click(lambda answers: (ui_support.list_request(answers), gr.Tabs(selected="recommendations")),
+                      w.answers, [w.recommendations["request"], w.tabs])
 
     doc_outputs = [w.table, w.docs, w.country, w.doc_choice, w.footer]
     chosen = [w.doc_summary, w.doc_original, w.confirm_box]

@@ -228,3 +228,24 @@ def history_of(answers: Sequence[Answer]) -> list[tuple]:
     for a in answers:
         turns.extend([("user", a.question), ("assistant", a.text, tuple(c.passage_id for c in a.citations))])
     return turns
+
+
+def list_button(answers: Sequence[Answer]) -> dict:
+    """The "open in Recommendations" button under the last answer: shown for a list from the recommendations
+    index, saying how much of it the chat wrote out."""
+    listing = answers[-1].listing if answers else None
+    if not listing or not listing.get("filter"):
+        return {"visible": False}
+    shown, total = listing.get("shown", 0), listing.get("total", 0)
+    label = (f"{shown} of {total} shown — open all in Recommendations" if shown < total
+             else "Open this list in Recommendations")
+    return {"visible": True, "value": label}
+
+
+def list_request(answers: Sequence[Answer]) -> dict | None:
+    """The Recommendations tab's filter for the last answer's list (assistant.web.recommendations.filter_request)."""
+    from assistant.web.recommendations import filter_request
+
+    listing = answers[-1].listing if answers else None
+    wanted = dict(listing.get("filter") or {}) if listing else {}
+    return filter_request(**wanted) if wanted else None
