@@ -297,3 +297,32 @@ def test_explorer_real_second_cycle_positions_equal_the_un_list(tmp_path, make_i
     assert {n: i.response_status for n, i in items.items()} == {n: u.position for n, u in un.items()}
     assert items["115.38"].states == ("Egypt", "Peru", "Azerbaijan")  # three recommendations merged in one
     assert [i.number for i in explorer.filter(actor="United Kingdom")] == ["115.73", "115.94"]
+
+
+def test_the_explorer_reads_embeds_and_tags_only_new_or_changed_documents(sample_index):
+    from assistant.recommendations import RecommendationExplorer
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.texts = inner, 0
+
+        def embed_documents(self, texts):
+            self.texts += len(texts)
+            return self.inner.embed_documents(texts)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    explorer = RecommendationExplorer(sample_index)
+    counting = Counting(sample_index.embedder)
+    explorer.index = type("I", (), {"documents": sample_index.documents, "store": sample_index.store,
+                                    "live": property(lambda self: sample_index.live), "embedder": counting})()
+    first = explorer.items()
+    embedded = counting.texts
+    assert first and embedded >= len({i.text for i in first})
+    from tests.helpers import add_doc
+
+    add_doc(sample_index, "extra", [("1", "recommendation", "Train the police on the rights of Roma (Chile);")])
+    after = explorer.items()
+    assert len(after) == len(first) + 1
+    assert counting.texts - embedded == 1  # the new item's text; nothing else is embedded again

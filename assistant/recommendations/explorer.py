@@ -78,6 +78,9 @@ class RecommendationExplorer:
         self._items: list[RecommendationItem] = []
         self._vectors: dict[str, np.ndarray] = {}
         self._views: dict[str, Views] = {}
+        self._doc_items: dict[tuple[str, str], list[RecommendationItem]] = {}  # (doc id, version) -> tagged items
+        self._doc_views: dict[tuple[str, str], Views] = {}
+        self._text_vectors: dict[str, np.ndarray] = {}
 
     def items(self) -> list[RecommendationItem]:
         """Every item: by document (newest first), then by number."""
@@ -185,31 +188,60 @@ class RecommendationExplorer:
         return out
 
     def _recompute(self) -> None:
+        """Items of every document, their responses, tags and vectors. A document's items, tags and vectors are
+        kept per version: after an ingest or a delete only new or changed documents are read, embedded and tagged
+        (and a text already embedded, a replica's, is not embedded again)."""
         records = self.index.documents()
-        items: list[RecommendationItem] = []
         views: dict[str, tuple[DocRecord, Views]] = {}
+        cache: dict[tuple[str, str], list[RecommendationItem]] = {}
+        fresh: list[RecommendationItem] = []
         for rec in records:
-            passages = self.index.store.passages_of(rec.meta.doc_id, rec.version)
+            key = (rec.meta.doc_id, rec.version)
             if is_views(rec.meta):
-                views[rec.meta.doc_id] = (rec, parse_views(blocks_from_passages(passages)))
+                parsed = self._doc_views.get(key)
+                if parsed is None:
+                    parsed = parse_views(blocks_from_passages(self.index.store.passages_of(*key)))
+                self._doc_views[key] = parsed
+                views[rec.meta.doc_id] = (rec, parsed)
                 continue
-            for p in passages:
-                items.extend(recommendation_items(p, rec, response_doc=False))
-        items = merge_parts(items)
+            if key in self._doc_items:
+                cache[key] = self._doc_items[key]
+                continue
+            doc_items = merge_parts([item for p in self.index.store.passages_of(*key)
+                                     for item in recommendation_items(p, rec, response_doc=False)])
+            cache[key] = doc_items
+            fresh.extend(doc_items)
+        self._tag(fresh, cache)
+        live = {(r.meta.doc_id, r.version) for r in records}
+        self._doc_views = {k: v for k, v in self._doc_views.items() if k in live}
+        self._doc_items = cache
+        items = [i for doc_items in cache.values() for i in doc_items]
         by_doc = {r.meta.doc_id: r for r in records}
         self._views = {}
         for doc_id in dict.fromkeys(i.doc_id for i in items):
             found = _views_for(by_doc[doc_id], views.values())
             if found is not None:
                 self._views[doc_id] = found
-        items = [_with_response(i, self._views.get(i.doc_id), _prefix(items, i.doc_id)) for i in items]
-        vectors = self.index.embedder.embed_documents([i.text for i in items]) if items else []
-        tagger = self._tagger or Tagger(self.vocabulary, self.index.embedder)
-        tags = tagger.tag([i.text for i in items], [i.article_title for i in items], vectors)
-        items = [replace(i, themes=th, groups=gr) for i, (th, gr) in zip(items, tags)]
-        self._vectors = {i.id: np.asarray(v, dtype=np.float32) for i, v in zip(items, vectors)}
+        prefixes = {doc_id: _prefix(doc_items, doc_id) for (doc_id, _), doc_items in cache.items()}
+        items = [_with_response(i, self._views.get(i.doc_id), prefixes.get(i.doc_id, "")) for i in items]
+        self._vectors = {i.id: self._text_vectors[i.text] for i in items if i.text in self._text_vectors}
         self._items = _ordered(items)
         self._key = tuple(sorted((r.meta.doc_id, r.version) for r in records))
+
+    def _tag(self, fresh: list[RecommendationItem], cache: dict[tuple[str, str], list[RecommendationItem]]) -> None:
+        """Embed the new texts once and tag the new items (in place in cache)."""
+        if not fresh:
+            return
+        texts = list(dict.fromkeys(i.text for i in fresh if i.text not in self._text_vectors))
+        for text, vector in zip(texts, self.index.embedder.embed_documents(texts) if texts else []):
+            self._text_vectors[text] = np.asarray(vector, dtype=np.float32)
+        if self._tagger is None:  # kept: it embeds the vocabulary's descriptions once
+            self._tagger = Tagger(self.vocabulary, self.index.embedder)
+        tags = self._tagger.tag([i.text for i in fresh], [i.article_title for i in fresh],
+                          [self._text_vectors[i.text].tolist() for i in fresh])
+        tagged = {i.id: replace(i, themes=th, groups=gr) for i, (th, gr) in zip(fresh, tags)}
+        for key, doc_items in cache.items():
+            cache[key] = [tagged.get(i.id, i) for i in doc_items]
 
 
 def _many(value) -> list[str]:
