@@ -85,7 +85,9 @@ def main() -> None:
         tp = len(listed & gold)
         row = {"question": question, "gold": len(gold), "listed": len(listed), "tp": tp,
                "precision": tp / len(listed) if listed else None, "recall": tp / len(gold) if gold else None,
-               "stated": stated_n, "stated_equals_listed": stated_n == len(answer.citations),
+               "stated": stated_n,  # each item once (its row in OHCHR's list is cited beside it, not counted again)
+               "stated_equals_listed": stated_n == len({c.paragraph for c in answer.citations
+                                                        if c.section_kind == "recommendation"}),
                "answered_from_index": answer.listing is not None,
                "held_out_recall": _recall({n for n in gold if half(n) == "held-out"}, listed),
                "missed": sorted(gold - listed), "extra": sorted(listed - gold)}
