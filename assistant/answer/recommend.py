@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import Draft
 from assistant.answer.question import Question
+from assistant.recommendations.items import own_text
 from assistant.types import Citation
 from ingest.countries import country_named
 from vectorstore.terms import stem, stem_set
@@ -172,12 +173,6 @@ class ItemWords:
 
     def weight(self, stem_: str) -> float:
         return math.log(1.0 + (len(self.stems) + 1) / (self.freq.get(stem_, 0) + 1))
-
-
-def own_text(text: str) -> str:
-    """The recommendation's own words: OHCHR's thematic list appends its labels to each row ("... (Croatia); /
-    Source of position: ... | Noted | A12 ... / Affected persons: / - migrants"), which are no words of the item."""
-    return text.split(" / Source of position:", 1)[0]
 
 
 def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:

@@ -19,6 +19,7 @@ from assistant.recommendations.items import (
     is_views,
     merge_parts,
     number_key,
+    own_text,
     recommendation_items,
 )
 from assistant.recommendations.responses import Views, blocks_from_passages, document_symbol, family_of, parse_views
@@ -224,21 +225,24 @@ class RecommendationExplorer:
                 self._views[doc_id] = found
         prefixes = {doc_id: _prefix(doc_items, doc_id) for (doc_id, _), doc_items in cache.items()}
         items = [_with_response(i, self._views.get(i.doc_id), prefixes.get(i.doc_id, "")) for i in items]
-        self._vectors = {i.id: self._text_vectors[i.text] for i in items if i.text in self._text_vectors}
+        self._vectors = {i.id: self._text_vectors[t] for i in items for t in [own_text(i.text)]
+                         if t in self._text_vectors}
         self._items = _ordered(items)
         self._key = tuple(sorted((r.meta.doc_id, r.version) for r in records))
 
     def _tag(self, fresh: list[RecommendationItem], cache: dict[tuple[str, str], list[RecommendationItem]]) -> None:
-        """Embed the new texts once and tag the new items (in place in cache)."""
+        """Embed the new items' own words once and tag the new items (in place in cache)."""
         if not fresh:
             return
-        texts = list(dict.fromkeys(i.text for i in fresh if i.text not in self._text_vectors))
-        for text, vector in zip(texts, self.index.embedder.embed_documents(texts) if texts else []):
-            self._text_vectors[text] = np.asarray(vector, dtype=np.float32)
         if self._tagger is None:  # kept: it embeds the vocabulary's descriptions once
             self._tagger = Tagger(self.vocabulary, self.index.embedder)
-        tags = self._tagger.tag([i.text for i in fresh], [i.article_title for i in fresh],
-                          [self._text_vectors[i.text].tolist() for i in fresh])
+        # tagged on the recommendation's own words: the UN's labels on an OHCHR list row are not the tagger's
+        # reading (a theme label "F41 Persons with disabilities ..." on a children's item would tag disabilities)
+        own = [own_text(i.text) for i in fresh]
+        own_new = [t for t in dict.fromkeys(own) if t not in self._text_vectors]
+        for text, vector in zip(own_new, self.index.embedder.embed_documents(own_new) if own_new else []):
+            self._text_vectors[text] = np.asarray(vector, dtype=np.float32)
+        tags = self._tagger.tag(own, [i.article_title for i in fresh], [self._text_vectors[t].tolist() for t in own])
         tagged = {i.id: replace(i, themes=th, groups=gr) for i, (th, gr) in zip(fresh, tags)}
         for key, doc_items in cache.items():
             cache[key] = [tagged.get(i.id, i) for i in doc_items]

@@ -92,6 +92,12 @@ class RecommendationItem:
         return self.paragraph
 
 
+def own_text(text: str) -> str:
+    """The recommendation's own words: OHCHR's thematic list appends its labels to each row ("... (Croatia); /
+    Source of position: ... | Noted | A12 ... / Affected persons: / - migrants"), which are no words of the item."""
+    return text.split(" / Source of position:", 1)[0]
+
+
 def recommendation_items(passage: Passage, doc_record: DocRecord | None,
                          response_doc: bool | None = None) -> list[RecommendationItem]:
     """The recommendation items in one passage (untagged, without responses); [] when it holds none.
