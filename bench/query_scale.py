@@ -64,17 +64,20 @@ def _base_documents() -> list:
 
 
 def child_embed(cfg: dict) -> dict:
-    """Embed the base passages once with the real model; cached as .npy by corpus version."""
+    """Embed the base passages once with the real model; cached as .npy by the passages' texts."""
     import numpy as np
 
     from vectorstore.embeddings import make_embedder
     from vectorstore.text import embedding_text
 
+    import hashlib
+
     docs = _base_documents()
-    key = "-".join(d.meta.content_hash[:8] for d in docs)
+    texts = [embedding_text(p) for d in docs for p in d.passages]
+    # keyed by the very texts embedded: the same files parsed by a newer parser give other passages
+    key = hashlib.sha1("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
     path = VECTOR_CACHE / f"{key}.npy"
     if not path.exists():
-        texts = [embedding_text(p) for d in docs for p in d.passages]
         vectors = np.asarray(make_embedder("minilm").embed_documents(texts), dtype=np.float32)
         VECTOR_CACHE.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors)
