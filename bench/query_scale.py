@@ -65,12 +65,12 @@ def _base_documents() -> list:
 
 def child_embed(cfg: dict) -> dict:
     """Embed the base passages once with the real model; cached as .npy by the passages' texts."""
+    import hashlib
+
     import numpy as np
 
     from vectorstore.embeddings import make_embedder
     from vectorstore.text import embedding_text
-
-    import hashlib
 
     docs = _base_documents()
     texts = [embedding_text(p) for d in docs for p in d.passages]
