@@ -242,11 +242,8 @@ def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommen
         p = passages.get(citation.passage_id)
         if p is None:
             return None
-        record = manifest.get(p.doc_id)
-        sentences = split_sentences(p.text) or [p.text]
-        quote = next((x for x in sentences if "recommendation" in x.lower()), sentences[0])
-        cited.append(replace(citation, file_name=record.meta.file_name if record else "", paragraph=p.paragraph,
-                             page=p.page, quote=quote))
+        full = _passage_citation(p, manifest, citation.marker, lambda s: "recommendation" in s.lower())
+        cited.append(replace(full, label=citation.label, section_kind=citation.section_kind))
     by_document = {d: (row.get(c.status, 0) if c.status else row["total"]) for d, row in counts.items()}
     total = sum(by_document.values())
     return recommend.Listing(compose.Draft(draft.text, cited), total, total, by_document,
@@ -263,10 +260,12 @@ def _response_citations(index: Index, items, manifest) -> dict:
         p = passages.get(item.response_passage_id)
         if p is None or p.id in out:
             continue
-        record = manifest.get(p.doc_id)
-        sentences = split_sentences(p.text) or [p.text]
-        quote = next((s for s in sentences if item.paragraph in s), sentences[0])
-        out[p.id] = Citation(marker=0, passage_id=p.id, label=p.label,
-                             file_name=record.meta.file_name if record else "", paragraph=p.paragraph,
-                             page=p.page, section_kind=p.section_kind, quote=quote)
+        out[p.id] = _passage_citation(p, manifest, 0, lambda s, number=item.paragraph: number in s)
     return out
+
+
+def _passage_citation(p, manifest, marker: int, holds) -> Citation:
+    """A citation of a whole passage quoting its first sentence that `holds` (else its first sentence)."""
+    sentences = split_sentences(p.text) or [p.text]
+    quote = next((s for s in sentences if holds(s)), sentences[0])
+    return compose.citation_for(marker, Retrieved(p, 1.0, doc=manifest.get(p.doc_id)), quote)
