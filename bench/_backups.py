@@ -37,18 +37,24 @@ def _port() -> int:
     raise RuntimeError("no free port in 8200-8299")
 
 
-@contextmanager
-def chroma_server(path: Path) -> Iterator[int]:
-    """A `chroma run` server on a free port in 8200-8299; yields the port."""
+def start_chroma(path: Path) -> tuple[int, subprocess.Popen]:
+    """Start `chroma run` on a free port in 8200-8299 and wait (up to 60 s) until it listens: (port, process)."""
     port = _port()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host",
                              "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        with socket.socket() as s:
+            if not s.connect_ex(("127.0.0.1", port)):
+                break
+        time.sleep(0.25)
+    return port, proc
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[int]:
+    """A `chroma run` server on a free port in 8200-8299; yields the port."""
+    port, proc = start_chroma(path)
     try:
-        for _ in range(240):
-            with socket.socket() as s:
-                if not s.connect_ex(("127.0.0.1", port)):
-                    break
-            time.sleep(0.25)
         yield port
     finally:
         proc.terminate()

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -115,25 +113,13 @@ def test_reliability_errors_utf16_without_bom_is_read(tmp_path, encoding, text):
 
 # --- a Chroma server lost mid-ingest -------------------------------------------------------------------------
 
-def _port() -> int:
-    for port in range(8200, 8300):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)):
-                return port
-    raise RuntimeError("no free port in 8200-8299")
-
-
 @contextmanager
 def _chroma_server(path: Path):
-    port = _port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host",
-                             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """bench._backups.start_chroma's server, killed outright afterwards (the test kills it mid-ingest itself)."""
+    from bench._backups import start_chroma
+
+    port, proc = start_chroma(path)
     try:
-        for _ in range(120):
-            with socket.socket() as s:
-                if not s.connect_ex(("127.0.0.1", port)):
-                    break
-            time.sleep(0.25)
         yield port, proc
     finally:
         if proc.poll() is None:
