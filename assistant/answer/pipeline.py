@@ -163,7 +163,8 @@ _ITEM_WORDS: dict[tuple, recommend.ItemWords] = {}
 
 
 def _item_words(key: tuple, items) -> recommend.ItemWords:
-    """The items' stems, computed once per set of items (the explorer recomputes its items when documents change)."""
+    """The items' stems, computed once per explorer version (the explorer recomputes its items when documents
+    change), not by hashing every item's text on each question."""
     if key not in _ITEM_WORDS:
         _ITEM_WORDS.clear()
         _ITEM_WORDS[key] = recommend.ItemWords.of(items)
@@ -187,7 +188,7 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     if not c.names_something or (c.count and not (c.themes or c.groups or c.actors or c.status)):
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
-    items = recommend.matching(everything, c, _item_words(tuple((i.id, i.text) for i in everything), everything))
+    items = recommend.matching(everything, c, _item_words(explorer.version, everything))
     items, twins = _one_per_recommendation(items, manifest, everything)
     if not items:
         return None

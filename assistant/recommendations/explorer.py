@@ -90,6 +90,11 @@ class RecommendationExplorer:
                 self._recompute()
             return list(self._items)
 
+    @property
+    def version(self) -> tuple | None:
+        """The (document id, version) pairs the items were last built from: equal versions, equal items."""
+        return self._key
+
     def documents(self) -> list[DocRecord]:
         """The documents that have at least one item, in the items' order."""
         order = list(dict.fromkeys(i.doc_id for i in self.items()))
