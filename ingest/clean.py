@@ -7,6 +7,7 @@ number ("1. The Working Group").
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -46,11 +47,11 @@ def clean_text(text: str, *, context: str = "") -> str:
     lines = [_strip_inline_noise(line) for line in lines]
     lines = _drop_noise_lines(lines)
     lines = _drop_page_numbers(lines)
-    vocabulary = _vocabulary(f"{text}\n{context}")
+    vocabulary = _vocabulary(text) | _context_vocabulary(context, False)
     lines = [_fix_letter_spacing(line, vocabulary) for line in lines]
     if any(_SPLIT_CAPITAL.search(line) for line in lines):
         # The words a split leaves ("tateless") must not count as words of their own.
-        unsplit = _vocabulary(_SPLIT_CAPITAL.sub(" ", f"{text}\n{context}"))
+        unsplit = _vocabulary(_SPLIT_CAPITAL.sub(" ", text)) | _context_vocabulary(context, True)
         lines = [_join_split_capital(line, unsplit) for line in lines]
     lines = _join_hyphenated(lines, vocabulary)
     return _tidy_blank_lines(lines)
@@ -117,6 +118,14 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
     while end > start and (not lines[end - 1].strip() or P.PAGE_NUMBER.match(lines[end - 1])):
         end -= 1
     return lines[start:end]
+
+
+@functools.lru_cache(maxsize=2)
+def _context_vocabulary(context: str, unsplit: bool) -> frozenset[str]:
+    """The context's vocabulary, computed once for all the pages cleaned with it (a 180-page report's whole text
+    was read again for every page). Words never span a line break, so the vocabulary of page + "\\n" + context is
+    the union of the two, and so is that of their split-capital-free forms."""
+    return _vocabulary(_SPLIT_CAPITAL.sub(" ", context) if unsplit else context)
 
 
 def _vocabulary(text: str) -> frozenset[str]:

@@ -81,7 +81,8 @@ class Line:
     def gapped(self) -> bool:
         """Characters far apart on the line (more than 2.5 line heights): the cells of a table row."""
         boxes = sorted(b for _, b, _ in self.ink)
-        return any(nxt[0] - box[2] > 2.5 * self.height for box, nxt in zip(boxes, boxes[1:]))
+        gap = 2.5 * self.height  # once: the height is a median over the line's characters
+        return any(nxt[0] - box[2] > gap for box, nxt in zip(boxes, boxes[1:]))
 
     @property
     def font(self) -> int:
