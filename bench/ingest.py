@@ -3,9 +3,9 @@
 Reads ../shared/corpus-real (its PDF and text documents; HRQA_SHARED overrides the path) and examples/corpus.
 1. Raw encoder: all-MiniLM-L6-v2 encoding the very passage texts ingestion embeds, in one call (the model's
    own best throughput on this machine, in this run; the better of two passes, one in quick mode) -> passages/s.
-2. `Indexer.ingest` of those documents with the same model (parse + embed + Chroma + keyword index), model
-   load excluded and reported apart -> passages/s, ratio to (1) (target >= 0.9), peak RSS, then the no-op
-   re-ingest of the same files.
+2. `Indexer.ingest` of those documents with the same model on the backend ingestion uses by default (ONNX
+   Runtime; parse + embed + Chroma + keyword index), model load excluded and reported apart -> passages/s, ratio
+   to the raw encoder on that backend (target >= 0.9), peak RSS, then the no-op re-ingest of the same files.
 3. Peak RSS ingesting 1x vs 4x the corpus (the four-fold corpus is the same files under four names each):
    memory must not grow with the corpus. Real model; HRQA_BENCH_QUICK=1 uses a cheap hashing embedder.
 4. 1,000 small distinct documents (examples/corpus replicated with a distinguishing first line), ingested
@@ -73,7 +73,7 @@ def child_ingest(data_dir: str, embedder_name: str, paths: list[str], noop_only:
     settings = Settings.load(env={}, data_dir=data_dir, embedder="minilm")
     index = factory.open_index(settings, embedder=HashEmbedder() if embedder_name == "hash" else None)
     indexer = factory.make_indexer(settings, index, progress=False)
-    out: dict = {}
+    out: dict = {"backend": getattr(index.embedder, "backend", settings.embed_backend)}
     if not noop_only:
         started = time.monotonic()
         if embedder_name != "hash":
@@ -96,16 +96,15 @@ def main() -> None:
 
     encode = run_child(SCRIPT, ["encode", "torch", *files])
     print(f"raw encoder: {encode['passages']} passages in {encode['seconds']:.1f} s", flush=True)
+    backends = {b: run_child(SCRIPT, ["encode", b, *files]) for b in ("onnx", "onnx-int8")}
     real = run_child(SCRIPT, ["ingest", str(work / "real"), "minilm", *files])
-    print(f"ingest: {real['passages']} passages in {real['ingest_s']:.1f} s", flush=True)
+    print(f"ingest: {real['passages']} passages in {real['ingest_s']:.1f} s ({real['backend']})", flush=True)
 
     scale_embedder = "hash" if QUICK else "minilm"
     one = real if scale_embedder == "minilm" else run_child(SCRIPT, ["ingest", str(work / "x1"), "hash", *files])
     fourfold = [str(p) for p in replicate_links(real_files(), work / "corpus-x4", 4)]
     four = run_child(SCRIPT, ["ingest", str(work / "x4"), scale_embedder, *fourfold])
     print(f"4x ingest: {four['passages']} passages, peak RSS {four['rss_mb']:.0f} MB", flush=True)
-
-    backends = {b: run_child(SCRIPT, ["encode", b, *files]) for b in ("onnx", "onnx-int8")}
 
     small = replicate_text_files(sorted(SAMPLE_CORPUS.iterdir()), work / "corpus-1000", NOOP_DOCS // 5)
     run_child(SCRIPT, ["ingest", str(work / "n1000"), "hash", str(work / "corpus-1000")])
@@ -118,12 +117,15 @@ def report(encode: dict, real: dict, one: dict, four: dict, noop: dict, scale_em
            backends: dict) -> None:
     raw_rate = encode["passages"] / encode["seconds"]
     rate = real["embedded"] / real["ingest_s"]
-    ratio = rate / raw_rate
+    # The peer is the raw encoder on the backend ingestion itself uses (the default: ONNX Runtime).
+    peer = backends.get(real["backend"], encode)
+    ratio = rate / (peer["passages"] / peer["seconds"])
     rows = [
         ["raw encoder, torch (one encode call)", encode["passages"], raw_rate, 1.0, encode["rss_mb"], None],
         *[[f"raw encoder, {b}", got["passages"], got["passages"] / got["seconds"],
            got["passages"] / got["seconds"] / raw_rate, got["rss_mb"], None] for b, got in backends.items()],
-        ["hrqa ingest (real documents)", real["passages"], rate, ratio, real["rss_mb"], real["noop_s"]],
+        [f"hrqa ingest (real documents, {real['backend']})", real["passages"], rate, rate / raw_rate, real["rss_mb"],
+         real["noop_s"]],
         [f"hrqa ingest 1x ({scale_embedder})", one["passages"], one["passages"] / one["ingest_s"], None,
          one["rss_mb"], one["noop_s"]],
         [f"hrqa ingest 4x ({scale_embedder})", four["passages"], four["passages"] / four["ingest_s"], None,
@@ -135,12 +137,14 @@ def report(encode: dict, real: dict, one: dict, four: dict, noop: dict, scale_em
         return "met" if ok else "MISSED"
     growth = four["rss_mb"] - one["rss_mb"]
     md += (
-        "\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 (torch, CPU), batch 32;"
+        "\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 on CPU, batch 32;"
         " model"
-        f" load ({real['load_s']:.1f} s) excluded. Ingest / raw encoder = {ratio:.2f} (target >= {RATIO_TARGET}:"
-        f" {verdict(ratio >= RATIO_TARGET)}; ingest also parses the PDFs and writes Chroma and the keyword index)."
-        f"\nONNX rows: the same model on ONNX Runtime (HRQA_EMBED_BACKEND=onnx: the same vectors; onnx-int8:"
-        f" int8 weights), ratio to the torch raw encoder; the export, made once, is not timed."
+        f" load ({real['load_s']:.1f} s) excluded. The \"ratio to raw\" column is to the torch raw encoder."
+        f" Ingestion runs on {real['backend']}: ingest / raw encoder on the same backend = {ratio:.2f} (target >="
+        f" {RATIO_TARGET}: {verdict(ratio >= RATIO_TARGET)}; ingest also reads and parses the PDFs, one file ahead"
+        " of the embedding, and writes Chroma and the keyword index)."
+        f"\nONNX rows: the same model on ONNX Runtime (HRQA_EMBED_BACKEND=onnx, the default: the same vectors;"
+        f" onnx-int8: int8 weights); the export, made once, is not timed."
         f"\nPeak RSS 1x -> 4x corpus: {one['rss_mb']:.0f} -> {four['rss_mb']:.0f} MB ({growth:+.0f} MB for"
         f" {four['passages'] - one['passages']} more passages; each file is processed and released in turn)."
         f"\nNo-op re-ingest of {noop['noop_documents']} documents ({n_small} files built from examples/corpus):"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import threading
 import time
 
 from ingest.errors import IngestError
@@ -16,6 +17,10 @@ from ingest.pdflayout import PdfPage, layout
 from ingest.types import Page
 
 log = logging.getLogger(__name__)
+
+# PDFium is not thread-safe: no two threads may call into it at the same time, not even on different documents
+# (pypdfium2's documentation). The web app renders cited pages while an upload is read, so every call holds this.
+PDFIUM_LOCK = threading.RLock()
 
 
 def pdf_document(data: bytes, path: str, max_pages: int, max_seconds: float) -> tuple[tuple[Page, ...], dict]:
@@ -27,7 +32,8 @@ def pdf_document(data: bytes, path: str, max_pages: int, max_seconds: float) -> 
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    pdf = _open_pdf(data, path)
+    with PDFIUM_LOCK:
+        pdf = _open_pdf(data, path)
     try:
         n_pages = len(pdf)
         if n_pages == 0:
@@ -42,11 +48,13 @@ def pdf_document(data: bytes, path: str, max_pages: int, max_seconds: float) -> 
             if time.monotonic() - started > max_seconds:
                 raise IngestError(path, f"reading the PDF took over {max_seconds:.0f} s (stopped at page "
                                         f"{index + 1} of {n_pages}); split it or raise HRQA_MAX_PDF_SECONDS")
-            pages.append(_pdf_page(pdf, index, path, pdfium_c, font_ids))
+            with PDFIUM_LOCK:  # page by page: a page view waits for one page, not for the whole document
+                pages.append(_pdf_page(pdf, index, path, pdfium_c, font_ids))
     except pdfium.PdfiumError as exc:
         raise IngestError(path, f"not a readable PDF: {exc}") from exc
     finally:
-        pdf.close()
+        with PDFIUM_LOCK:
+            pdf.close()
     if not any(p.text.strip() for p in pages):
         raise IngestError(path, "no text layer: this looks like a scanned PDF; run OCR on it first")
     result = layout(pages)

@@ -1,4 +1,5 @@
 import shutil
+import time
 
 import pytest
 
@@ -132,3 +133,60 @@ def test_indexer_on_progress_reports_each_window_and_force_reindexes(make_index,
     again = Indexer(index, tmp_path / "store", progress=False)
     assert again.ingest([doc]).files[0].status == "unchanged"
     assert again.ingest([doc], force=True).files[0].status == "updated"
+
+
+class _WatchingEmbedder(FakeEmbedder):
+    """Records, at each embedding call, which files the indexer had started parsing by then."""
+
+    def __init__(self, parsing: list[str], files: int):
+        super().__init__()
+        self.parsing, self.files = parsing, files
+        self.seen: list[list[str]] = []
+
+    def embed_documents(self, texts):
+        deadline = time.monotonic() + 5.0  # the next file's parse starts on another thread; give it a moment
+        while len(self.parsing) < min(len(self.seen) + 2, self.files) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.seen.append(list(self.parsing))
+        return super().embed_documents(texts)
+
+
+def test_ingest_reads_and_parses_the_next_file_while_this_one_is_embedded(tmp_path, corpus, make_index,
+                                                                          monkeypatch):
+    parsing: list[str] = []
+    real_parse = Indexer._parse
+
+    def watched(self, path, *args):
+        parsing.append(path.name)
+        return real_parse(self, path, *args)
+
+    monkeypatch.setattr(Indexer, "_parse", watched)
+    embedder = _WatchingEmbedder(parsing, 3)
+    files = sorted(corpus.iterdir())[:3]
+    report = Indexer(make_index(embedder), tmp_path / "store", batch_size=10_000, progress=False).ingest(files)
+    assert report.ok and report.count("added") == 3
+    # while the first file is embedded, the second one is being parsed already (one file ahead, not more)
+    assert embedder.seen[0] == [files[0].name, files[1].name]
+    assert embedder.seen[-1] == [f.name for f in files]
+
+
+def test_reingest_unchanged_parses_nothing(tmp_path, corpus, make_index, monkeypatch):
+    indexer = Indexer(make_index(), tmp_path / "store", progress=False)
+    indexer.ingest([corpus])
+    parsed: list[str] = []
+    real_parse = Indexer._parse
+    monkeypatch.setattr(Indexer, "_parse", lambda self, path, *a: parsed.append(path.name) or real_parse(self, path,
+                                                                                                        *a))
+    report = indexer.ingest([corpus])
+    assert report.count("unchanged") == 5 and parsed == []
+    assert indexer.ingest([corpus], force=True).count("updated") == 5 and len(parsed) == 5
+
+
+def test_ingest_stopped_by_a_failed_write_leaves_no_read_ahead_running(tmp_path, corpus, make_index, monkeypatch):
+    import threading
+
+    index = make_index()
+    monkeypatch.setattr(index.store, "commit_document", lambda record: (_ for _ in ()).throw(OSError("disk gone")))
+    report = Indexer(index, tmp_path / "store", progress=False).ingest([corpus])
+    assert report.stopped and not report.count("added")
+    assert not [t for t in threading.enumerate() if t.name.startswith("hrqa-read-ahead")]

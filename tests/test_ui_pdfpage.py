@@ -63,3 +63,23 @@ def test_pdfpage_page_views_render_once_per_version_and_remove_cached(tmp_path, 
 def test_pdfpage_normalise_maps_back_to_the_page_characters():
     text, where = pdfpage.normalise("Hu-\nman ﬁle, 12.")
     assert text == "humanfile12" and where == [0, 1, 4, 5, 6, 8, 8, 9, 10, 13, 14]  # the ligature is two letters
+
+
+def test_pdfpage_calls_into_pdfium_wait_while_another_thread_reads_a_pdf(tmp_path, passages):
+    # PDFium is not thread-safe: a page view rendered while an upload is being read must wait for it
+    import threading
+
+    from ingest._pdfium import PDFIUM_LOCK
+
+    done: list[str] = []
+    jobs = [threading.Thread(target=lambda: done.append(pdfpage.render(PDF, 1, tmp_path, "k").name)),
+            threading.Thread(target=lambda: done.append(str(len(pdfpage.locate(PDF, 1, passages[3].text)))))]
+    with PDFIUM_LOCK:  # what ingest.readers holds for each page it reads
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join(0.5)
+        assert done == [], "a PDFium call ran while another thread held the lock"
+    for job in jobs:
+        job.join(10)
+    assert len(done) == 2 and "k-p1.png" in done and "0" not in done  # both ran, and found the page

@@ -16,7 +16,8 @@ import logging
 import os
 import sqlite3
 import time
-from dataclasses import replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -46,6 +47,15 @@ INDEX_FORMAT = "3"
 _NAMES_SHOWN = 5  # files left to do named in the one-line stop message; the report lists them all
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A file read ahead: its bytes, its version hash and its parse (None when its version was indexed already)."""
+
+    data: bytes
+    content_hash: str
+    parsed: ParsedDocument | None
 
 
 class IngestStopped(StoreError):
@@ -103,17 +113,27 @@ class Indexer:
         with FileLock(self.lock_dir / "ingest.lock"):
             manifest = self._begin(report, sources)
             ids, seen = Identities(manifest), set()
-            for n, source in enumerate(sources):
-                try:
-                    result = self._one(source, ids, manifest, (overrides or {}).get(source.path.name), force,
-                                       on_progress)
-                except IngestStopped as exc:
-                    _stop(report, sources[n:], exc)
-                    break
-                seen.add(result.doc_id)
-                report.files.append(result)
-                if on_file:
-                    on_file(result)
+            known = frozenset(rec.version for rec in manifest.values())
+            ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hrqa-read-ahead")
+            try:
+                pending = ahead.submit(self._read, sources[0], overrides, known, force) if sources else None
+                for n, source in enumerate(sources):
+                    current = pending
+                    # The next file is read and parsed while this one is embedded (the encoder leaves the GIL).
+                    if n + 1 < len(sources):
+                        pending = ahead.submit(self._read, sources[n + 1], overrides, known, force)
+                    try:
+                        result = self._one(source, ids, manifest, (overrides or {}).get(source.path.name), force,
+                                           on_progress, current)
+                    except IngestStopped as exc:
+                        _stop(report, sources[n:], exc)
+                        break
+                    seen.add(result.doc_id)
+                    report.files.append(result)
+                    if on_file:
+                        on_file(result)
+            finally:
+                ahead.shutdown(wait=True, cancel_futures=True)
             if prune and not report.stopped:
                 report.files.extend(self._prune(manifest, seen))
             self._end(report)
@@ -142,9 +162,30 @@ class Indexer:
         if not report.stopped:  # a stopped run may have left orphans: the marker makes the next run remove them
             (self.lock_dir / "ingest.inprogress").unlink(missing_ok=True)
 
+    def _read(self, source: Source, all_overrides: Mapping[str, Mapping[str, str]] | None,
+              known: frozenset[str], force: bool) -> _Read | None:
+        """Read, hash and (unless its version is indexed already) parse one file: the part of a file's ingest that
+        needs neither the manifest nor the store, run one file ahead. None for a file that is not read at all."""
+        path = source.path
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS or source.refusal:
+            return None
+        overrides = (all_overrides or {}).get(path.name)
+        data = read_bytes(path, self.limits)  # read once: what is hashed is what is parsed
+        content_hash = _version_hash(hashlib.sha256(data).hexdigest(), overrides, self.max_chars)
+        parsed = None
+        if force or version_of(content_hash) not in known:
+            parsed = self._parse(path, data, content_hash, overrides)
+        return _Read(data, content_hash, parsed)
+
+    def _parse(self, path: Path, data: bytes, content_hash: str,
+               overrides: Mapping[str, str] | None) -> ParsedDocument:
+        return parse(read_file(path, data=data, limits=self.limits), content_hash, overrides=overrides,
+                     max_chars=self.max_chars)
+
     def _one(self, source: Source, ids: Identities, manifest: dict[str, DocRecord],
              overrides: Mapping[str, str] | None, force: bool = False,
-             on_progress: Callable[[str, int, int], None] | None = None) -> FileResult:
+             on_progress: Callable[[str, int, int], None] | None = None,
+             read: Future[_Read | None] | None = None) -> FileResult:
         started = time.monotonic()
         path = source.path
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
@@ -156,16 +197,17 @@ class Indexer:
             return FileResult(str(path), "failed", "", reason=source.refusal)
         doc_id = ids.doc_id(path)
         try:
-            data = read_bytes(path, self.limits)  # read once: what is hashed is what is parsed
-            content_hash = _version_hash(hashlib.sha256(data).hexdigest(), overrides, self.max_chars)
+            got = read.result() if read is not None else self._read(source, {path.name: overrides or {}},
+                                                                      frozenset(), force)
+            assert got is not None  # only unsupported and refused sources are not read, and they returned above
+            content_hash = got.content_hash
             old = manifest.get(doc_id)
             if old is not None and old.version == version_of(content_hash) and not force:
                 return FileResult(str(path), "unchanged", doc_id, old.n_passages, seconds=time.monotonic() - started)
             twin = ids.same_content(content_hash, doc_id)
             if twin is not None and (old is not None or not _renamed(twin, path)):
                 return self._twin(path, old, twin, ids, manifest, started)
-            parsed = _with_doc_id(parse(read_file(path, data=data, limits=self.limits), content_hash,
-                                        overrides=overrides, max_chars=self.max_chars), doc_id)
+            parsed = _with_doc_id(got.parsed or self._parse(path, got.data, content_hash, overrides), doc_id)
             vectors = self._embed([embedding_text(p) for p in parsed.passages], path.name, on_progress)
         except IngestError as exc:
             return FileResult(str(path), "failed", doc_id, reason=exc.reason)

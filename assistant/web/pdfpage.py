@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from ingest._pdfium import PDFIUM_LOCK
+
 log = logging.getLogger(__name__)
 
 RENDER_SCALE = 1.4  # 72 dpi x 1.4: a page about 830 px wide, sharp enough to read in the panel
@@ -81,25 +83,31 @@ def locate(pdf_path: str | Path, start_page: int, text: str, pages: int = 2) -> 
 
     rest, _ = normalise(text)
     found: dict[int, tuple[Box, ...]] = {}
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        for number in range(start_page, min(start_page + pages, len(pdf) + 1)):
-            if len(rest) < MIN_RUN and found:
-                break
-            page = pdf[number - 1]
-            textpage = page.get_textpage()
-            span = match_span(textpage.get_text_range(), rest)
-            if span is not None:
-                start, end, consumed = span
-                found[number] = _boxes(textpage, page.get_size(), start, end)
-                rest = rest[consumed:]
-            textpage.close()
-            page.close()
-            if span is None:
-                break
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+        try:
+            _find(pdf, start_page, rest, pages, found)
+        finally:
+            pdf.close()
     return found
+
+
+def _find(pdf, start_page: int, rest: str, pages: int, found: dict[int, tuple[Box, ...]]) -> None:
+    """Fill found page by page while the passage's text (rest) goes on."""
+    for number in range(start_page, min(start_page + pages, len(pdf) + 1)):
+        if len(rest) < MIN_RUN and found:
+            break
+        page = pdf[number - 1]
+        textpage = page.get_textpage()
+        span = match_span(textpage.get_text_range(), rest)
+        if span is not None:
+            start, end, consumed = span
+            found[number] = _boxes(textpage, page.get_size(), start, end)
+            rest = rest[consumed:]
+        textpage.close()
+        page.close()
+        if span is None:
+            break
 
 
 def _boxes(textpage, size: tuple[float, float], start: int, end: int) -> tuple[Box, ...]:
@@ -124,11 +132,12 @@ def render(pdf_path: str | Path, number: int, cache_dir: Path, key: str, scale: 
     import pypdfium2 as pdfium
 
     cache_dir.mkdir(parents=True, exist_ok=True)
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        image = pdf[number - 1].render(scale=scale, grayscale=True).to_pil()  # text pages: a third of the bytes
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+        try:
+            image = pdf[number - 1].render(scale=scale, grayscale=True).to_pil()  # text pages: a third of the bytes
+        finally:
+            pdf.close()
     tmp = target.with_suffix(".tmp")
     image.save(tmp, format="PNG", optimize=True)
     tmp.replace(target)  # atomic: two viewers of one page never read half a file
