@@ -220,7 +220,8 @@ def _recommendations(args) -> int:
     from assistant.recommendations import RecommendationExplorer, items_text, to_csv, to_json, write_xlsx
     from ingest.errors import ConfigError
 
-    explorer = RecommendationExplorer(factory.open_index(_settings(args)))
+    index = factory.open_index(_settings(args))
+    explorer = RecommendationExplorer(index, cache_dir=index.cache_dir)
     items = explorer.filter(theme=args.theme, group=args.group, doc=args.doc, query=args.query, status=args.status,
                             actor=args.state)
     if args.csv == "-":

@@ -65,7 +65,7 @@ class Assistant:
         if self._explorer is None:
             from assistant.recommendations import RecommendationExplorer
 
-            self._explorer = RecommendationExplorer(self.index)
+            self._explorer = RecommendationExplorer(self.index, cache_dir=self.index.cache_dir)
         return self._explorer
 
     @property
@@ -146,8 +146,10 @@ class Assistant:
         passages.sort(key=lambda r: order.get(r.passage.id, len(order)))
         shown = {r.passage.id for r in passages}
         rest = [r for r in prepared.candidates if r.passage.id not in shown][:k]
+        found = bool(listed.draft.citations)  # none: the list's own refusal ("no report of the 3rd cycle")
         return Answer(question=prepared.question.text, text=listed.draft.text, citations=listed.draft.citations,
-                      passages=passages + rest, standalone=prepared.question.search, confidence=1.0,
+                      passages=passages + rest, standalone=prepared.question.search, confidence=1.0 if found else 0.0,
+                      answerable=found, warnings=[] if found else [listed.draft.text],
                       listing={"total": listed.total, "shown": listed.shown, "by_document": dict(listed.by_document),
                                "filter": dict(listed.filter)})
 

@@ -1,7 +1,7 @@
 """The question analysis: one object per question, built once (assistant.answer.question)."""
 import pytest
 
-from assistant.answer.documents import resolve
+from assistant.answer.documents import resolve, unmatched_cycles
 from assistant.answer.followups import is_followup, last_turn, standalone
 from assistant.answer.question import CONTEXT_WEIGHT, FOCUS_WEIGHT, Corpus, DocRef, analyze, doc_refs, parts_of
 from ingest.types import DocumentMeta
@@ -99,6 +99,9 @@ def test_document_references_resolve_through_metadata():
     assert resolve((DocRef(symbol="A/HRC/28/15"),), manifest) == {"wg2", "views2"}, "the addendum belongs to it"
     assert resolve((DocRef(year="2014"),), manifest) == {"wg2", "views2"}
     assert resolve((), manifest) == set()
+    assert unmatched_cycles((DocRef(cycle=3),), manifest) == ([3], [1, 2, 4])  # "the third review": none indexed
+    assert unmatched_cycles((DocRef(year="2019"),), manifest) == ([3], [1, 2, 4])
+    assert unmatched_cycles((DocRef(year="2025"), DocRef(latest=True), DocRef(cycle=2)), manifest)[0] == []
 
 
 def test_followup_is_made_standalone_with_the_turn_before():

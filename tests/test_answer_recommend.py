@@ -169,7 +169,7 @@ def test_a_count_over_whole_documents_cites_the_paragraph_that_states_it_or_says
 def test_words_that_frame_the_question_name_no_theme():
     vocabulary = load_vocabulary("""
 themes:
-  - {id: international, label: UPR, description: d, keywords: ["UPR\\\\b", "treaty bod(y|ies)"]}
+  - {id: international, label: UPR and treaty bodies, description: d, keywords: ["UPR\\\\b", "treaty bod(y|ies)"]}
 groups: []
 """)
     assert recommend.mentioned(vocabulary, "Which recommendations of the fourth UPR review?")[0] == ()
@@ -179,11 +179,11 @@ groups: []
 
 ASKING = load_vocabulary("""
 themes:
-  - {id: international, label: International, description: d, keywords: ["ratif", "Istanbul Convention"]}
+  - {id: international, label: Ratification of treaties, description: d, keywords: ["ratif", "Istanbul Convention"]}
   - {id: disappearance, label: Enforced disappearance, description: d, keywords: ["enforced disappearance"]}
   - {id: racism, label: Racial discrimination, description: d, keywords: ["Roma"]}
 groups:
-  - {id: disappeared, label: Disappeared persons, description: d, keywords: ["enforced disappearance"]}
+  - {id: disappeared, label: Victims of enforced disappearance, description: d, keywords: ["enforced disappearance"]}
   - {id: roma, label: Roma, description: d, keywords: ["Roma"]}
 """)
 
@@ -241,3 +241,59 @@ def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_t
     text = recommend.compose_list(c, listed[:1], {}, ["wg2"], twins=twins).draft.text
     assert text.endswith("- 115.3: Improve Roma settlements (Austria); [1] [2]")
     assert recommend.own_text(items[0].text) == "Improve Roma settlements (Austria);"
+
+
+def test_a_quoted_reason_is_cited_to_the_paragraph_that_gives_it_not_to_the_status_list():
+    from assistant.types import Citation
+
+    def views(pid, quote):
+        return Citation(marker=0, passage_id=pid, label=f"Views, {pid}", file_name="views.pdf", paragraph=pid,
+                        page=None, section_kind="response", quote=quote)
+
+    status_list = views("views:v1:4", "Slovenia supports 140.9 and 140.10.")
+    reason = views("views:v1:140.9", "Already in force since 2020.")
+    item = Item("140.9", "Combat discrimination against Roma children (Türkiye);", "Türkiye", groups=(tag("roma"),),
+                response_status="noted", response_reason="Already in force since 2020.",
+                response_passage_id="views:v1:4", reason_passage_id="views:v1:140.9")
+    responses = {"views:v1:4": status_list, "views:v1:140.9": reason}
+    c, _ = criteria_for("Which recommendations concern Roma?")
+    assert not c.show_response
+    listed = recommend.compose_list(c, [item], {}, ["wg4"], responses=responses)  # a noted item's reason is shown
+    assert "— noted: Already in force since 2020. [2] [1]" in listed.draft.text
+    assert [x.passage_id for x in listed.draft.citations] == ["wg4:v1:140.9", "views:v1:140.9"]
+    asked, _ = criteria_for("Did Slovenia accept the recommendations on Roma?")
+    listed = recommend.compose_list(asked, [item], {}, ["wg4"], responses=responses)
+    assert "— noted [2]: Already in force since 2020. [3] [1]" in listed.draft.text
+    assert {x.passage_id for x in listed.draft.citations} == {"wg4:v1:140.9", "views:v1:4", "views:v1:140.9"}
+
+
+SHARED_WORDS = load_vocabulary("""
+themes:
+  - {id: expression, label: Freedom of opinion and expression, description: d, keywords: ["defamation", "journalis"]}
+groups:
+  - {id: women, label: Women, description: d, keywords: ["wom[ae]n", "traffick"]}
+  - {id: victims, label: Victims of trafficking, description: d, keywords: ["traffick"]}
+""")
+
+
+def test_a_word_names_the_entries_whose_label_holds_it_and_a_mere_keyword_asks_about_the_word():
+    themes, groups, words, _ = recommend.mentioned(SHARED_WORDS, "Which recommendations concern trafficking?")
+    assert groups == ("victims",) and words == ("trafficking",)  # not every women's recommendation
+    themes, groups, words, _ = recommend.mentioned(SHARED_WORDS, "Which recommendations on defamation?")
+    assert themes == () and words == ()  # "defamation" is one keyword of the theme: it stays a topic word
+    items = [Item("140.69", "Decriminalize defamation (Ireland);", "Ireland", themes=(tag("expression"),)),
+             Item("140.70", "Protect journalists from threats (Chile);", "Chile", themes=(tag("expression"),))]
+    q = analyze("Which recommendations on defamation were made?")
+    c = recommend.criteria(q, recommend.mentioned(SHARED_WORDS, q.search), (), ["Slovenia"])
+    assert "defam" in c.topic
+    assert [i.paragraph for i in recommend.matching(items, c, recommend.ItemWords.of(items))] == ["140.69"]
+
+
+def test_no_list_when_most_of_the_asked_topic_is_in_no_recommendation():
+    items = [*ITEMS, Item("140.237", "Modify the rules of the Registry of Deaths, Births and Marriages (Chile);",
+                          "Chile")]
+    words = recommend.ItemWords.of(items)
+    c, _ = criteria_for("Which country recommended that Slovenia abolish the death penalty?")
+    assert recommend.matching(items, c, words) == []  # "deaths" alone is not the death penalty
+    c, _ = criteria_for("Which recommendations concern defamation, and what justification was recorded?")
+    assert [i.paragraph for i in recommend.matching(items, c, words)] == ["140.55"]  # later clauses ask the answer

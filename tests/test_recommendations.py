@@ -136,6 +136,37 @@ def test_explorer_items_cached_until_documents_change(make_index, fake_embedder)
     assert [i.id for i in explorer.items()] == ["a:1", "b:2"]
 
 
+def test_explorer_items_kept_on_disk_are_read_back_by_another_process_without_embedding(sample_index, tmp_path):
+    embedder = sample_index.embedder
+    first = RecommendationExplorer(sample_index, cache_dir=tmp_path / "cache").items()
+    files = sorted((tmp_path / "cache").glob("*.npz"))
+    assert files and len(files) == len(sample_index.documents())  # one per document read for items, with items or none
+    calls = len(embedder.calls)
+    again = RecommendationExplorer(sample_index, cache_dir=tmp_path / "cache")  # a new process: nothing in memory
+    assert again.items() == first and len(embedder.calls) == calls, "read back, not embedded again"
+    assert again.filter(query="mahallas") == RecommendationExplorer(sample_index).filter(query="mahallas")
+    for path in files:
+        path.write_bytes(b"not a cache file")
+    assert RecommendationExplorer(sample_index, cache_dir=tmp_path / "cache").items() == first  # damaged: rebuilt
+    assert len(embedder.calls) > calls
+
+
+def test_explorer_disk_cache_misses_when_the_document_is_indexed_again(make_index, fake_embedder, tmp_path):
+    from dataclasses import replace
+
+    index = make_index(fake_embedder)
+    add_doc(index, "a", [("1", "recommendation", "Improve prison conditions.")])
+    assert [i.text for i in RecommendationExplorer(index, cache_dir=tmp_path / "c").items()] == [
+        "Improve prison conditions."]
+    rec = index.documents()[0]
+    index.store.commit_document(replace(rec, ingested_at="2099-01-01T00:00:00+00:00"))  # a forced re-ingest
+    index.refresh(force=True)
+    calls = len(fake_embedder.calls)
+    assert RecommendationExplorer(index, cache_dir=tmp_path / "c").items()
+    assert len(fake_embedder.calls) > calls
+    assert len(list((tmp_path / "c").glob("*.npz"))) == 1, "the older version's file is pruned"
+
+
 def test_explorer_order_newest_document_first_then_number(make_index):
     index = make_index()
     add_doc(index, "old", [("9", "recommendation", "Train judges.")], date="2014-12-10")
@@ -326,3 +357,23 @@ def test_the_explorer_reads_embeds_and_tags_only_new_or_changed_documents(sample
     after = explorer.items()
     assert len(after) == len(first) + 1
     assert counting.texts - embedded == 1  # the new item's text; nothing else is embedded again
+
+
+def test_chat_list_or_count_of_a_cycle_no_document_is_from_says_so_instead_of_counting_the_others(make_index):
+    from assistant.core import Assistant
+    from tests.helpers import hand_weights
+
+    index = make_index()
+    _second_cycle(index)
+    assistant = Assistant(index, weights=hand_weights())
+    for question in ("How many recommendations did Slovenia receive in its third UPR review?",
+                     "Which recommendations on prisons did Slovenia receive in its third review?"):
+        answer = assistant.ask(question)
+        assert not answer.answerable and answer.citations == [], question
+        assert answer.text.startswith("The documents hold no UPR report of the 3rd cycle") and "2nd" in answer.text
+    listed = assistant.ask("Which recommendations on prisons did Slovenia receive in its second review?")
+    assert listed.answerable and "115.3" in listed.text and listed.listing["total"] == 1
+    noted = assistant.ask("Which recommendations concern prison overcrowding?")
+    # the reason quoted for a noted item is cited to the views paragraph that gives it
+    assert "— noted: The Government is currently not planning to do so. [2] [1]" in noted.text
+    assert [c.label for c in noted.citations][1] == "Views on UPR recommendations A/HRC/28/15/Add.1, ¶3"

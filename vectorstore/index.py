@@ -46,6 +46,9 @@ class Index:
         self._lock = threading.Lock()
         ensure_readable(self.store, lambda: self.embedder)  # a damaged vector index is rebuilt before any use
         self.keyword = KeywordIndex(keyword_path)
+        # caches derived from this store's passages (the recommendations' tags and vectors) live beside its keyword
+        # index, so they have the same scope: one store, one embedder
+        self.cache_dir = Path(keyword_path).with_name(Path(keyword_path).stem + "-recommendations")
         self._sync_seconds = sync_seconds
         self._last_sync = 0.0
         self._live: dict[str, str] = {}

@@ -45,3 +45,31 @@ def resolve(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], countries
         if cycle:
             out.update(r.meta.doc_id for r in upr if r.meta.cycle == cycle)
     return out
+
+
+_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+def ordinal(n: int) -> str:
+    return _ORDINALS.get(n, f"{n}th")
+
+
+def unmatched_cycles(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], countries: Iterable[str] = ()
+                     ) -> tuple[list[int], list[int]]:
+    """(cycles the references name that no UPR document is from, the cycles there are): "the third review" when
+    only the 1st, 2nd and 4th are indexed -> ([3], [1, 2, 4]). A year names its cycle only when no document is
+    dated that year; relative references ("the latest") always find one."""
+    records = list(manifest.values())
+    wanted = {c.lower() for c in countries}
+    cycles = sorted({r.meta.cycle for r in records if r.meta.cycle
+                     and (not wanted or r.meta.country.lower() in wanted)})
+    missing = []
+    for ref in refs:
+        if ref.symbol or ref.latest or ref.previous:
+            continue
+        cycle = ref.cycle
+        if not cycle and ref.year and not any(r.meta.date.startswith(ref.year) for r in records):
+            cycle = cycle_of_year(int(ref.year))
+        if cycle and cycles and cycle not in cycles and cycle not in missing:
+            missing.append(cycle)
+    return missing, cycles

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from assistant.answer import checks, compose, documents, recommend
 from assistant.answer.features import Pool, View, split_sentences, values
@@ -181,6 +182,9 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
     if c.other_recommender:
         return None  # the Ombudsman's or a committee's recommendations are passages, not the States' items
+    missing, cycles = documents.unmatched_cycles(q.doc_refs, manifest, q.countries)
+    if missing and not c.doc_ids and (c.names_something or c.count):
+        return _no_such_cycle(missing, cycles)  # never the other cycles' items or counts instead
     newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
     titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
     if c.count and c.whole_documents:
@@ -192,11 +196,22 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     items, twins = _one_per_recommendation(items, manifest, everything)
     if not items:
         return None
-    responses = _response_citations(explorer.index, items[:shown], manifest) if c.show_response else {}
+    responses = _response_citations(explorer.index, items[:shown], manifest, c)
     return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses, twins)
 
 
 _UN_NUMBER = re.compile(r"^\d+\.\d+$")
+
+
+def _no_such_cycle(missing: Sequence[int], cycles: Sequence[int]) -> recommend.Listing:
+    """A list or count asked of a UPR cycle no document is from: said so, with the cycles there are, uncited."""
+    def names(ns: Sequence[int]) -> str:
+        words = [documents.ordinal(n) for n in ns]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+    text = (f"The documents hold no UPR report of the {names(missing)} cycle, so they do not say which "
+            f"recommendations it made or how many. Indexed UPR cycles: {names(cycles)}.")
+    return recommend.Listing(compose.Draft(text, []), 0, 0, {})
 
 
 def _one_per_recommendation(items, manifest, everything=()) -> tuple[list, dict]:
@@ -251,18 +266,27 @@ def _count(c: recommend.Criteria, explorer, manifest, titles, order) -> recommen
                              recommend.tab_filter(c, [d for d, n in by_document.items() if n]))
 
 
-def _response_citations(index: Index, items, manifest) -> dict:
-    """The views paragraphs stating the shown items' responses, as citations quoting the sentence that names the
-    item's number (or the paragraph's first sentence)."""
-    ids = list(dict.fromkeys(i.response_passage_id for i in items if i.response_passage_id))
-    passages = {p.id: p for p in index.store.get(ids)} if ids else {}
-    out = {}
+def _response_citations(index: Index, items, manifest, c: recommend.Criteria) -> dict:
+    """The views paragraphs the list cites for the shown items: the one stating the response (when the question
+    asks about responses), quoting the sentence that names the item's number, and the one giving a reason the list
+    quotes, quoting the reason's sentence (else each paragraph's first sentence). Passage id -> citation."""
+    wanted: dict[str, Callable[[str], bool]] = {}
     for item in items:
-        p = passages.get(item.response_passage_id)
-        if p is None or p.id in out:
-            continue
-        out[p.id] = _passage_citation(p, manifest, 0, lambda s, number=item.paragraph: number in s)
-    return out
+        if recommend.shows_reason(c, item) and item.reason_passage_id:
+            wanted.setdefault(item.reason_passage_id, partial(_opens, " ".join(item.response_reason.split()[:6])))
+        if c.show_response and item.response_passage_id:
+            wanted.setdefault(item.response_passage_id, partial(_names, item.paragraph))
+    passages = {p.id: p for p in index.store.get(list(wanted))} if wanted else {}
+    return {pid: _passage_citation(passages[pid], manifest, 0, holds) for pid, holds in wanted.items()
+            if pid in passages}
+
+
+def _opens(start: str, sentence: str) -> bool:
+    return start in " ".join(sentence.split())
+
+
+def _names(number: str, sentence: str) -> bool:
+    return number in sentence
 
 
 def _passage_citation(p, manifest, marker: int, holds) -> Citation:

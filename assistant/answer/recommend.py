@@ -71,6 +71,7 @@ class Criteria:
     count: bool = False  # "how many ...": the answer is a number
     alternates: tuple[str, ...] = ()  # themes named by a group's words: an item tagged with one matches too
     other_recommender: bool = False  # "what did the Ombudsman recommend": not the States' recommendations
+    lead: tuple[str, ...] = ()  # the topic stems of the question's first clause ("which ... concern X", up to "and")
 
     @property
     def whole_documents(self) -> bool:
@@ -89,7 +90,11 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     - a theme named only by a proper name ("the Istanbul Convention") is asked about by that name: its words stay
       topic words (the items must hold them) rather than every item of the broad theme;
     - a theme named by the same words as a group ("enforced disappearance") is an alternate: an item tagged with
-      either matches.
+      either matches;
+    - an entry is asked about when the question's word is one its label holds too ("trafficking" names the
+      "Victims of trafficking", not the "Women" whose keywords include it; "migrants" names "Migrants, refugees
+      ..."); a word that is only one of an entry's keywords ("defamation", a keyword of "Freedom of opinion and
+      expression") asks about that word: it stays a topic word, and the items must hold it.
     The words that named the rest are no topic words."""
     themes, groups = vocabulary.mentioned(text)
     found = {e.id: [m for pattern in e.keywords for m in pattern.finditer(text)]
@@ -100,7 +105,9 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     named = (*themes, *groups)
     framed = {i for i in named if found[i] and stem_set(" ".join(m.group(0) for m in found[i])) <= _FRAME}
     proper = {i for i in themes if found[i] and all(_PROPER_NAME.fullmatch(m.group(0)) for m in found[i])}
-    dropped = framed | proper
+    labels = {e.id: e.label for e in (*vocabulary.themes, *vocabulary.groups)}
+    unnamed = {i for i in named if found[i] and not any(m.re.search(labels[i]) for m in found[i])}
+    dropped = framed | proper | unnamed
     words = tuple(_whole_words(text, m) for i in named if i not in dropped for m in found[i]
                   if not _PROPER_NAME.fullmatch(m.group(0)))
     return (tuple(t for t in themes if t not in dropped), tuple(g for g in groups if g not in dropped), words,
@@ -149,8 +156,9 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
     subject = recommender.group(1) if recommender else ""
     other = bool(subject) and not any(a.lower() in subject.lower() for a in actors) \
         and bool(stem_set(subject) - _FRAME - country_stems)
+    lead = tuple(s for s in stem_set(first) if s in topic)
     return Criteria(frozenset(doc_ids), themes, groups, actors, status, topic, numbers=numbers,
-                    alternates=alternates, other_recommender=other,
+                    alternates=alternates, other_recommender=other, lead=lead,
                     show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
                     and not status, count=q.numeric)
 
@@ -176,8 +184,13 @@ class ItemWords:
 
 
 def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
-    """The items meeting every criterion (see the module docstring), in the given order."""
-    topic = [s for s in c.topic if words.freq.get(s, 0)]
+    """The items meeting every criterion (see the module docstring), in the given order. The topic words of the
+    question's first clause count even when no recommendation uses them, so an item holding only a minor one is
+    no match ("abolish the death penalty" where an item says only "deaths"); words of later clauses that no item
+    uses are about the answer ("..., and what justification was given?"), not the topic."""
+    # a word no item uses counts against every item when the first clause asks it; in a later clause it is about
+    # the answer ("and what justification was given"), not the topic
+    topic = [s for s in c.topic if words.freq.get(s, 0) or (s in c.lead and any(words.freq.get(t) for t in c.topic))]
     weights = {s: words.weight(s) for s in topic}
     out = []
     for item in items:
@@ -254,6 +267,12 @@ def _tally(items: Sequence) -> str:
     return f" ({', '.join(named)})" if named else ""
 
 
+def shows_reason(c: Criteria, item) -> bool:
+    """Whether a listed item's response reason is written out: when the question asks about responses, and for
+    every noted recommendation (why it was not supported is what a reader of the list needs next)."""
+    return bool(item.response_status and item.response_reason and (c.show_response or item.response_status == "noted"))
+
+
 def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order: Sequence[str],
                  shown: int = SHOWN, responses: Mapping[str, Citation] | None = None,
                  twins: Mapping[str, object] | None = None) -> Listing:
@@ -289,17 +308,24 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
                 marker_text = f"[{marker}]"
             state = f" ({item.actor})" if item.actor and f"({item.actor})" not in item.text else ""
             response = ""
+
+            def cite(passage_id: str) -> str:
+                source = (responses or {}).get(passage_id)
+                if source is None:
+                    return ""
+                cited = next((x for x in citations if x.passage_id == source.passage_id), None)
+                if cited is None:
+                    cited = replace(source, marker=len(citations) + 1)
+                    citations.append(cited)
+                return f" [{cited.marker}]"
+
             if item.response_status:
                 response = f" — {item.response_status}"
-                if item.response_reason and (c.show_response or item.response_status == "noted"):
-                    response += f": {item.response_reason}"
-                source = (responses or {}).get(item.response_passage_id) if c.show_response else None
-                if source is not None:
-                    cited = next((x for x in citations if x.passage_id == source.passage_id), None)
-                    if cited is None:
-                        cited = replace(source, marker=len(citations) + 1)
-                        citations.append(cited)
-                    response += f" [{cited.marker}]"
+                reason = shows_reason(c, item)
+                if c.show_response and not (reason and item.reason_passage_id == item.response_passage_id):
+                    response += cite(item.response_passage_id)
+                if reason:  # a reason quoted is cited to the paragraph that gives it, never to the status list's
+                    response += f": {item.response_reason}" + cite(item.reason_passage_id)
             lines.append(f"- {item.paragraph}{state}: {item.text}{response} {marker_text}")
     total = len(items)
     head = f"{total} recommendation{'s' if total != 1 else ''} match"

@@ -6,6 +6,7 @@ document, newest first, then by number ("140.9" before "140.10"), whatever the f
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -13,6 +14,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from assistant.recommendations.cache import ItemCache, code_digest
 from assistant.recommendations.items import (
     RecommendationItem,
     canonical_state,
@@ -70,10 +72,13 @@ class RecommendationExplorer:
         tagger: defaults to keywords plus the index's embedder.
     """
 
-    def __init__(self, index, vocabulary: Vocabulary | None = None, tagger: Tagger | None = None):
+    def __init__(self, index, vocabulary: Vocabulary | None = None, tagger: Tagger | None = None,
+                 cache_dir: str | os.PathLike | None = None):
         self.index = index
         self.vocabulary = vocabulary or load_vocabulary()
         self._tagger = tagger
+        # a given tagger's tags are its own: only the default one's are kept on disk between processes
+        self._disk = ItemCache(cache_dir, code_digest(self.vocabulary)) if cache_dir and tagger is None else None
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._items: list[RecommendationItem] = []
@@ -201,6 +206,7 @@ class RecommendationExplorer:
         views: dict[str, tuple[DocRecord, Views]] = {}
         cache: dict[tuple[str, str], list[RecommendationItem]] = {}
         fresh: list[RecommendationItem] = []
+        built: list[DocRecord] = []  # documents read and tagged in this call (not from memory or disk)
         for rec in records:
             key = (rec.meta.doc_id, rec.version)
             if is_views(rec.meta):
@@ -213,11 +219,24 @@ class RecommendationExplorer:
             if key in self._doc_items:
                 cache[key] = self._doc_items[key]
                 continue
+            stored = self._disk.load(rec) if self._disk else None
+            if stored is not None:
+                cache[key] = stored[0]
+                self._text_vectors.update(stored[1])
+                continue
             doc_items = merge_parts([item for p in self.index.store.passages_of(*key)
                                      for item in recommendation_items(p, rec, response_doc=False)])
             cache[key] = doc_items
             fresh.extend(doc_items)
+            built.append(rec)
         self._tag(fresh, cache)
+        if self._disk is not None:
+            for rec in built:
+                doc_items = cache[(rec.meta.doc_id, rec.version)]
+                texts = {own_text(i.text) for i in doc_items}
+                self._disk.save(rec, doc_items, {t: v for t, v in self._text_vectors.items() if t in texts})
+            if built:
+                self._disk.prune([r for r in records if not is_views(r.meta)])
         live = {(r.meta.doc_id, r.version) for r in records}
         self._doc_views = {k: v for k, v in self._doc_views.items() if k in live}
         self._doc_items = cache
