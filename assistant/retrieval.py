@@ -6,6 +6,7 @@ candidates is assistant.answer's (fitted features); this module only finds them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -25,6 +26,9 @@ RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 CANDIDATES = 40  # per side, before fusion
 POOL = 40  # fused candidates the ranker (assistant.answer.ranking) scores
 CONTINUE_FROM = 10  # the top candidates whose following paragraph is fetched when it continues them
+
+
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,13 @@ class Filters:
             if name is None:
                 raise ConfigError(f"unknown filter {key!r}; use one of {sorted(cls.KEYS)}")
             vals = [v for v in (value if isinstance(value, (list, tuple)) else str(value).split(",")) if str(v).strip()]
-            if name == "year":
-                values["date_from"] = values["date_to"] = str(vals[0]).strip() if vals else ""
-            elif name in {"date_from", "date_to"}:
-                values[name] = str(vals[0]).strip() if vals else ""
+            if name in {"year", "date_from", "date_to"}:
+                date = str(vals[0]).strip() if vals else ""
+                if date and not _DATE.fullmatch(date):
+                    raise ConfigError(f"filter {key.strip()}={date!r} is not a date; write a year (2025), a month "
+                                      "(2025-03) or a day (2025-03-31)")
+                for target in (("date_from", "date_to") if name == "year" else (name,)):
+                    values[target] = date
             else:
                 values[name] = tuple(values.get(name, ())) + tuple(str(v).strip() for v in vals)
         return cls(**values)
@@ -92,7 +99,9 @@ class Filters:
         if self.doc_types and meta.doc_type not in self.doc_types:
             return False
         wanted = {c.lower() for c in self.countries}
-        if wanted and not wanted & {c.lower() for c in meta.countries}:
+        # the country a document is about (a UPR report on Slovenia names every recommending State too)
+        about = {meta.country} if meta.country else set(meta.countries)
+        if wanted and not wanted & {c.lower() for c in about}:
             return False
         if (self.date_from or self.date_to) and not meta.date:
             return False

@@ -377,3 +377,18 @@ def test_chat_list_or_count_of_a_cycle_no_document_is_from_says_so_instead_of_co
     # the reason quoted for a noted item is cited to the views paragraph that gives it
     assert "— noted: The Government is currently not planning to do so. [2] [1]" in noted.text
     assert [c.label for c in noted.citations][1] == "Views on UPR recommendations A/HRC/28/15/Add.1, ¶3"
+
+
+def test_chat_lists_keep_to_the_users_filters(make_index):
+    from assistant.core import Assistant
+    from assistant.retrieval import Filters
+    from tests.helpers import hand_weights
+
+    index = make_index()
+    _second_cycle(index)
+    assistant = Assistant(index, weights=hand_weights())
+    question = "Which recommendations concern prison overcrowding?"
+    assert assistant.ask(question).listing["total"] == 1
+    assert assistant.ask(question, Filters(countries=("Slovenia",))).listing["total"] == 1
+    other = assistant.ask(question, Filters(countries=("Uzbekistan",)))  # no document about Uzbekistan
+    assert other.listing is None and "115.3" not in other.text

@@ -65,6 +65,23 @@ def test_filters_from_pairs_rejects_unknown_key_and_missing_equals():
         Filters.from_pairs(["colour=red"])
     with pytest.raises(ConfigError, match="key=value"):
         Filters.from_pairs(["recommendation"])
+    with pytest.raises(ConfigError, match="'20x5' is not a date"):
+        Filters.from_pairs(["year=20x5"])  # before: accepted, and then nothing was ever found
+    assert Filters.from_pairs(["from=2024-03", "to=2025-01-31"]) == Filters(date_from="2024-03", date_to="2025-01-31")
+
+
+def test_country_filter_keeps_documents_about_the_country_not_those_that_name_it():
+    from ingest.types import DocumentMeta
+    from vectorstore.store import DocRecord
+
+    def rec(doc_id, country, countries):
+        return DocRecord(DocumentMeta(doc_id=doc_id, file_name=f"{doc_id}.pdf", title=doc_id, short_title=doc_id,
+                                      doc_type="report", country=country,
+                                      countries=countries), "v1", 1)
+
+    manifest = {"upr": rec("upr", "Slovenia", ("Slovenia", "Uzbekistan", "Chile")),  # Uzbekistan recommended
+                "state": rec("state", "Uzbekistan", ("Uzbekistan",)), "news": rec("news", "", ("Uzbekistan",))}
+    assert Filters(countries=("Uzbekistan",)).doc_ids(manifest) == {"state", "news"}
 
 
 def test_langchain_retriever_returns_documents_ranked_as_the_answers_rank_them(index):

@@ -36,6 +36,7 @@ class Prepared:
     views: list[View]
     pool: Pool
     parts: list["Prepared"] = field(default_factory=list)
+    allowed: set[str] | None = None  # the documents the user's filters allow (None: every document)
     _rows: list[dict[str, float]] | None = field(default=None, repr=False)
 
     @property
@@ -80,7 +81,7 @@ def _prepare(q: Question, index: Index, retriever: HybridRetriever, filters: Fil
                 leads=_article_leads(index, views, manifest),
                 doc_ids=documents.resolve(q.doc_refs, manifest, q.countries),
                 doc_share={d: top.count(d) / len(top) for d in set(top)}, missing=_missing(q, index))
-    return Prepared(q, candidates, views, pool)
+    return Prepared(q, candidates, views, pool, allowed=filters.doc_ids(manifest) if filters else None)
 
 
 def _article_leads(index: Index, views: Sequence[View], manifest) -> set[str]:
@@ -193,6 +194,8 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(explorer.version, everything))
+    if prepared.allowed is not None:  # the user's filters (country, year, document) hold for lists too
+        items = [i for i in items if i.doc_id in prepared.allowed]
     items, twins = _one_per_recommendation(items, manifest, everything)
     if not items:
         return None
