@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from typing import Sequence
 
@@ -26,6 +27,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hrqa: stopped" if args.command == "serve" else "hrqa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `hrqa ask ... | head`: the reader has all it wanted; no traceback
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit flush must not fail again
+        except (OSError, ValueError):  # io.UnsupportedOperation: stdout is no file (a test's capture)
+            pass
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,8 +173,10 @@ def _ask(args) -> int:
     from assistant.evaluate import load_questions
     from assistant.retrieval import Filters
 
-    if bool(args.question) == bool(args.batch):
-        print("hrqa: error: give a QUESTION or --batch FILE (not both)", file=sys.stderr)
+    question = (args.question or "").strip()
+    if bool(question) == bool(args.batch):
+        which = "not both" if args.batch else "the question is empty" if args.question is not None else "neither given"
+        print(f"hrqa: error: give a QUESTION or --batch FILE ({which})", file=sys.stderr)
         return 2
     filters = Filters.from_pairs(args.filter)
     assistant = factory.make_assistant(_settings(args, top_k=args.k, list_shown=1_000_000))  # a terminal lists all
@@ -181,7 +190,7 @@ def _ask(args) -> int:
             result = assistant.ask(item["question"], filters).to_dict()
             print(json.dumps({"id": item["id"], **result}, ensure_ascii=False), flush=True)
         return 0
-    answer = assistant.ask(args.question, filters)
+    answer = assistant.ask(question, filters)
     print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else render.answer_text(answer))
     return 0
 

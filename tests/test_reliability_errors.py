@@ -153,3 +153,18 @@ def test_reliability_errors_lost_chroma_server_stops_ingest_with_one_line_naming
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"hrqa: error: cannot open Chroma server 127.0.0.1:{port}: ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_reliability_errors_cli_empty_question_and_a_closed_pipe(tmp_path, capsys, monkeypatch):
+    for question, why in (("", "the question is empty"), ("   ", "the question is empty")):
+        assert cli.main(["ask", question, "--store", str(tmp_path)]) == 2
+        assert f"({why})" in capsys.readouterr().err
+    assert cli.main(["ask", "--store", str(tmp_path)]) == 2
+    assert "(neither given)" in capsys.readouterr().err
+
+    def reader_gone(args):
+        raise BrokenPipeError(32, "Broken pipe")  # `hrqa docs | head -1` once head has exited
+
+    monkeypatch.setattr(cli, "_docs", reader_gone)
+    assert cli.main(["docs", "--store", str(tmp_path)]) == 0  # no traceback, no error status
+    assert "Traceback" not in capsys.readouterr().err
