@@ -249,7 +249,7 @@ def _recommendations(args) -> int:
     elif args.json:
         print(to_json(items))
     else:
-        print(printable_lines(items_text(items)))
+        print(printable_lines(items_text(items, repeats=explorer.repeats())))
     return 0
 
 

@@ -392,3 +392,23 @@ def test_chat_lists_keep_to_the_users_filters(make_index):
     assert assistant.ask(question, Filters(countries=("Slovenia",))).listing["total"] == 1
     other = assistant.ask(question, Filters(countries=("Uzbekistan",)))  # no document about Uzbekistan
     assert other.listing is None and "115.3" not in other.text
+
+
+def test_explorer_knows_which_rows_repeat_a_report_recommendation_and_the_total_counts_each_once(make_index):
+    from dataclasses import replace
+
+    from assistant.recommendations import items_text
+
+    index = make_index()
+    _second_cycle(index)
+    add_meta_doc(index, replace(upr("list2", "", "2015-06-01"), un_kind="", title="Thematic list",
+                                short_title="Thematic list"), [
+        ("115.3", "recommendation", "Reduce prison overcrowding (Iran (Islamic Republic of)); / Source of position: "
+                                    "A/HRC/28/15/Add.1 | Noted", "Iran"),
+        ("115.99", "recommendation", "A row the report does not have (Chile);", "Chile")])
+    explorer = RecommendationExplorer(index)
+    assert explorer.repeats() == {"list2:115.3": "wg2:115.3"}
+    text = items_text(explorer.items(), repeats=explorer.repeats())
+    assert text.endswith("4 recommendations in 5 rows: 1 is listed twice, in the working group's report and in "
+                         "OHCHR's thematic list of the same review")
+    assert items_text(explorer.filter(doc="wg2"), repeats=explorer.repeats()).endswith("\n3 recommendations")

@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -17,6 +16,7 @@ from assistant.answer import checks, compose, documents, recommend
 from assistant.answer.features import Pool, View, split_sentences, values
 from assistant.answer.question import Corpus, Question, analyze
 from assistant.answer.ranking import Scored, Weights, rank
+from assistant.recommendations.explorer import is_report, recommendation_key
 from assistant.retrieval import Filters, HybridRetriever, Retrieved
 from assistant.types import Citation
 from ingest.countries import country_named
@@ -203,9 +203,6 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses, twins)
 
 
-_UN_NUMBER = re.compile(r"^\d+\.\d+$")
-
-
 def _no_such_cycle(missing: Sequence[int], cycles: Sequence[int]) -> recommend.Listing:
     """A list or count asked of a UPR cycle no document is from: said so, with the cycles there are, uncited."""
     def names(ns: Sequence[int]) -> str:
@@ -222,14 +219,10 @@ def _one_per_recommendation(items, manifest, everything=()) -> tuple[list, dict]
     same review beside it: (items, report item id -> list item). An item matched only on the list's row (the UN's
     own labels) is listed as the report's item too."""
     def key(item):
-        meta = manifest[item.doc_id].meta if item.doc_id in manifest else None
-        if meta is None or not meta.cycle or not _UN_NUMBER.match(item.paragraph):
-            return None
-        return meta.cycle, meta.country, item.paragraph
+        return recommendation_key(item, manifest.get(item.doc_id))
 
     def primary(item) -> bool:
-        record = manifest.get(item.doc_id)
-        return bool(record and record.meta.un_kind == "upr_working_group_report")
+        return is_report(manifest.get(item.doc_id))
 
     reports = {key(i): i for i in everything if primary(i) and key(i) is not None}
     others = {key(i): i for i in everything if not primary(i) and key(i) is not None}

@@ -87,6 +87,7 @@ class RecommendationExplorer:
         self._doc_items: dict[tuple[str, str], list[RecommendationItem]] = {}  # (doc id, version) -> tagged items
         self._doc_views: dict[tuple[str, str], Views] = {}
         self._text_vectors: dict[str, np.ndarray] = {}
+        self._repeats: dict[str, str] = {}
 
     def items(self) -> list[RecommendationItem]:
         """Every item: by document (newest first), then by number."""
@@ -144,6 +145,13 @@ class RecommendationExplorer:
         if states:
             items = [i for i in items if states & {canonical_state(s) for s in i.states}]
         return self._matching(items, query) if query and query.strip() else items
+
+    def repeats(self) -> dict[str, str]:
+        """{item id: the id of the same UN recommendation in the working group's report} for every item that
+        repeats one: a row of OHCHR's thematic list of the same review (same cycle, country and number). Counting
+        both would count each such recommendation twice."""
+        self.items()
+        return dict(self._repeats)
 
     def counts(self, doc_ids: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
         """{doc_id: {"supported": n, "noted": n, "partially": n, "none": n, "total": n}} per document with items."""
@@ -252,6 +260,7 @@ class RecommendationExplorer:
         self._vectors = {i.id: self._text_vectors[t] for i in items for t in [own_text(i.text)]
                          if t in self._text_vectors}
         self._items = _ordered(items)
+        self._repeats = _repeats(self._items, by_doc)
         self._key = tuple(sorted((r.meta.doc_id, r.version) for r in records))
 
     def _tag(self, fresh: list[RecommendationItem], cache: dict[tuple[str, str], list[RecommendationItem]]) -> None:
@@ -270,6 +279,25 @@ class RecommendationExplorer:
         tagged = {i.id: replace(i, themes=th, groups=gr) for i, (th, gr) in zip(fresh, tags)}
         for key, doc_items in cache.items():
             cache[key] = [tagged.get(i.id, i) for i in doc_items]
+
+
+def recommendation_key(item: RecommendationItem, rec: DocRecord | None) -> tuple | None:
+    """What identifies a UN recommendation across documents: (cycle, country, number); None for other items."""
+    if rec is None or not rec.meta.cycle or not _UN_NUMBER.match(item.paragraph):
+        return None
+    return rec.meta.cycle, rec.meta.country, item.paragraph
+
+
+def is_report(rec: DocRecord | None) -> bool:
+    """The working group's report: where each UN recommendation of a review is first made and numbered."""
+    return bool(rec and rec.meta.un_kind == "upr_working_group_report")
+
+
+def _repeats(items: Sequence[RecommendationItem], records: dict[str, DocRecord]) -> dict[str, str]:
+    reports = {key: i.id for i in items if is_report(records.get(i.doc_id))
+               for key in [recommendation_key(i, records.get(i.doc_id))] if key is not None}
+    return {i.id: reports[key] for i in items if not is_report(records.get(i.doc_id))
+            for key in [recommendation_key(i, records.get(i.doc_id))] if key in reports}
 
 
 def _many(value) -> list[str]:

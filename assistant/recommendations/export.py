@@ -101,8 +101,11 @@ def export_name(filters: Mapping[str, object], extension: str, today: date | Non
     return f"recommendations-{label}-{(today or date.today()).isoformat()}.{extension.lstrip('.')}"
 
 
-def items_text(items: Sequence[RecommendationItem], text_width: int = 70) -> str:
-    """A compact terminal table: number, State, themes, groups, response, text clipped to text_width."""
+def items_text(items: Sequence[RecommendationItem], text_width: int = 70,
+               repeats: Mapping[str, str] | None = None) -> str:
+    """A compact terminal table: number, State, themes, groups, response, text clipped to text_width. repeats
+    (RecommendationExplorer.repeats): items that are the same UN recommendation as another; the total says how many
+    distinct recommendations the rows are."""
     if not items:
         return "no recommendations match"
     rows = [(i.number, i.actor or "-", ", ".join(t.id for t in i.themes) or "-",
@@ -119,7 +122,13 @@ def items_text(items: Sequence[RecommendationItem], text_width: int = 70) -> str
     for name in documents:
         out.append(f"== {_clip(name, 100)}")
         out.extend([line(headers), *(line(r) for r, i in zip(rows, items) if i.file_name == name)])
-    out.append(f"{len(items)} recommendation{'s' if len(items) != 1 else ''}")
+    shown = {i.id for i in items}
+    twice = sum(1 for i in items if (repeats or {}).get(i.id) in shown)
+    total = f"{len(items)} recommendation{'s' if len(items) != 1 else ''}"
+    if twice:
+        total = (f"{len(items) - twice} recommendations in {len(items)} rows: {twice} {'is' if twice == 1 else 'are'}"
+                 " listed twice, in the working group's report and in OHCHR's thematic list of the same review")
+    out.append(total)
     return "\n".join(out)
 
 
