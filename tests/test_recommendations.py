@@ -412,3 +412,18 @@ def test_explorer_knows_which_rows_repeat_a_report_recommendation_and_the_total_
     assert text.endswith("4 recommendations in 5 rows: 1 is listed twice, in the working group's report and in "
                          "OHCHR's thematic list of the same review")
     assert items_text(explorer.filter(doc="wg2"), repeats=explorer.repeats()).endswith("\n3 recommendations")
+
+
+def test_a_question_naming_its_review_is_searched_within_that_review_only(make_index):
+    from assistant.core import Assistant
+    from tests.helpers import hand_weights
+
+    index = make_index()
+    add_meta_doc(index, upr("wg2", "A/HRC/28/15", "2014-12-10"), [
+        ("12", "finding", "During the interactive dialogue, 55 delegations made statements.", "")])
+    add_meta_doc(index, upr("wg4", "A/HRC/59/15", "2025-03-31", cycle=4), [
+        ("12", "finding", "During the interactive dialogue, 94 delegations made statements.", "")])
+    answer = Assistant(index, weights=hand_weights()).ask(
+        "How many delegations made statements during the interactive dialogue in Slovenia's fourth review?")
+    assert {r.passage.doc_id for r in answer.passages} == {"wg4"}  # not the 2nd cycle's 55 beside the 94
+    assert "55" not in answer.text

@@ -71,15 +71,20 @@ def prepare(text: str, index: Index, retriever: HybridRetriever, filters: Filter
 
 
 def _prepare(q: Question, index: Index, retriever: HybridRetriever, filters: Filters | None) -> Prepared:
-    candidates = retriever.candidates_for(q.search, filters)
+    manifest = index.refresh()
+    named = documents.resolve(q.doc_refs, manifest, q.countries)
+    # a question naming its documents ("in the 2025 review") is answered from them: searched within them, so that
+    # the other cycles' look-alike paragraphs (their delegation counts, their dates) are not candidates at all
+    within = replace(filters or Filters(), docs=tuple(sorted(named))) if named and not (filters and filters.docs) \
+        else filters
+    candidates = retriever.candidates_for(q.search, within)
     views = [View(r.passage, r.doc, rrf=r.rrf, dense=r.dense, bm25=r.keyword, dense_rank=r.dense_rank,
                   keyword_rank=r.keyword_rank) for r in candidates]
-    manifest = index.refresh()
     top = [v.passage.doc_id for v in views[:TOP_DOCS]]
     pool = Pool(max_dense=max((v.dense for v in views), default=1.0) or 1.0,
                 max_bm25=max((v.bm25 for v in views), default=1.0) or 1.0,
                 leads=_article_leads(index, views, manifest),
-                doc_ids=documents.resolve(q.doc_refs, manifest, q.countries),
+                doc_ids=named,
                 doc_share={d: top.count(d) / len(top) for d in set(top)}, missing=_missing(q, index))
     return Prepared(q, candidates, views, pool, allowed=filters.doc_ids(manifest) if filters else None)
 
