@@ -297,3 +297,13 @@ def test_no_list_when_most_of_the_asked_topic_is_in_no_recommendation():
     assert recommend.matching(items, c, words) == []  # "deaths" alone is not the death penalty
     c, _ = criteria_for("Which recommendations concern defamation, and what justification was recorded?")
     assert [i.paragraph for i in recommend.matching(items, c, words)] == ["140.55"]  # later clauses ask the answer
+
+
+def test_a_followup_narrows_the_list_before_it():
+    history = [("user", "Which recommendations concern Roma?"), ("assistant", "3 recommendations match. [1]", ())]
+    for question, paragraphs in (("Which of them did Algeria make?", ["140.10"]),
+                                 ("And which of them were noted?", ["140.9"])):
+        q = analyze(question, None, history)
+        assert q.recommendation, question
+        c = recommend.criteria(q, recommend.mentioned(VOCABULARY, q.search), (), ["Slovenia"])
+        assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == paragraphs, question

@@ -79,6 +79,8 @@ _RESPONSE = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|not(ed|e)|reject(ed|s)?
                        r"respon(se|ded|d)|reply|replied|agree(d)?)\b", re.I)
 _LIST = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what)\s+(are|were|(\w+\s+)?"
                    r"(?!(does|was|is|has|this|its|his)\b)\w+[^s\W]s)\b|\blist\b|\bname (the|all)\b|\ball the\b", re.I)
+# A follow-up that narrows the list before it: "which of them did Germany make?", "and which ones were noted?"
+_BACK_TO_LIST = re.compile(r"\b(of|among|from) (them|these|those)\b|\bwhich ones\b|\bany of them\b", re.I)
 _DOCUMENTS = re.compile(r"\bwhich (documents?|reports?|sources?|texts?|articles?|pages?)\b", re.I)
 _COMPARISON = re.compile(r"\bcompar|\bdiffer|\bchange[ds]?\b.*\bbetween\b|\bboth\b|\beach (cycle|review)\b|"
                          r"\b(all|three|two|every) (cycles|reviews)\b|\bacross\b|\bover time\b"
@@ -200,7 +202,7 @@ def analyze(text: str, corpus: Corpus | None = None, history: Sequence | None = 
         text=text, search=search, lang=lang, stems=stems_, weights=weights, doc_freq=doc_freq, words=words,
         focus=focus, predicate=predicate, answer_type=_answer_type(own),
         recommendation=bool(_RECOMMENDATION.search(own) or (followup and _RECOMMENDATION.search(context)
-                                                            and _LIST.search(own)))
+                                                            and (_LIST.search(own) or _BACK_TO_LIST.search(own))))
         and _answer_type(own) not in ("number", "share"),
         response=bool(_RESPONSE.search(own)) and (bool(_RECOMMENDATION.search(search))
                                                   or _answer_type(own) == "yesno"),
