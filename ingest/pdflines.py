@@ -50,20 +50,32 @@ class Line:
     def text(self) -> str:
         return re.sub(r"\s+", " ", "".join(c for c, _, _ in self.chars)).strip()
 
+    _geometry: tuple = field(default=(), repr=False, compare=False)  # (key, ink, height, bottom), see _measured
+
+    def _measured(self) -> tuple:
+        """ink, height and bottom, computed once per state of chars: lines are measured hundreds of thousands of
+        times while a PDF is laid out (that was two fifths of parsing), and chars only ever grow or are replaced,
+        so its identity and length say whether it changed."""
+        key = (id(self.chars), len(self.chars))
+        if not self._geometry or self._geometry[0] != key:
+            ink = [c for c in self.chars if not c[0].isspace()]
+            heights = [b[3] - b[1] for c, b, _ in ink if c.isalnum()] or [b[3] - b[1] for _, b, _ in ink]
+            h = statistics.median(heights) if heights else 0.0
+            lows = [b[1] for _, b, _ in ink if b[3] - b[1] >= 0.9 * h] or [b[1] for _, b, _ in ink]
+            self._geometry = (key, ink, h, statistics.median(lows) if lows else 0.0)
+        return self._geometry
+
     @property
     def ink(self) -> list[tuple[str, tuple[float, float, float, float], int]]:
-        return [c for c in self.chars if not c[0].isspace()]
+        return self._measured()[1]
 
     @property
     def height(self) -> float:
-        heights = [b[3] - b[1] for c, b, _ in self.ink if c.isalnum()] or [b[3] - b[1] for _, b, _ in self.ink]
-        return statistics.median(heights) if heights else 0.0
+        return self._measured()[2]
 
     @property
     def bottom(self) -> float:
-        h = self.height
-        lows = [b[1] for _, b, _ in self.ink if b[3] - b[1] >= 0.9 * h] or [b[1] for _, b, _ in self.ink]
-        return statistics.median(lows) if lows else 0.0
+        return self._measured()[3]
 
     @property
     def top(self) -> float:
