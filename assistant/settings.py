@@ -58,7 +58,7 @@ class Settings:
 
     data_dir: str = ".hrqa"
     embedder: str = "minilm"
-    embed_batch_size: int = 32
+    embed_batch_size: int = 8  # vectorstore.embeddings.BATCH_SIZE: small batches pad little
     embed_backend: str = "onnx"
     model_cache: str = ""
     chroma_host: str = ""

@@ -75,7 +75,7 @@ class Indexer:
         min_free_mb: free space the data directory must keep after each document is written.
     """
 
-    def __init__(self, index: Index, lock_dir: str | Path, batch_size: int = 32, max_chars: int = 1200,
+    def __init__(self, index: Index, lock_dir: str | Path, batch_size: int = 8, max_chars: int = 1200,
                  progress: bool = True, limits: InputLimits | None = None, min_free_mb: float = 0.0):
         self.index = index
         self.lock_dir = Path(lock_dir)

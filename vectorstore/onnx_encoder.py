@@ -35,7 +35,7 @@ class OnnxEncoder:
         ConfigError: onnxruntime or onnx (needed for the one-off export) is not installed.
     """
 
-    def __init__(self, model_dir: Path, cache_dir: Path, quantize: bool = False, batch_size: int = 32,
+    def __init__(self, model_dir: Path, cache_dir: Path, quantize: bool = False, batch_size: int = 8,
                  threads: int | None = None):
         try:
             import onnxruntime as ort
