@@ -293,6 +293,8 @@ def test_cli_recommendations_csv_xlsx_and_unknown_group(tmp_path, capsys):
     assert f"cannot write {tmp_path / 'missing' / 'r.xlsx'}: " in capsys.readouterr().err
     assert main(["recommendations", "--state", "Chile", *index_args]) == 0
     assert capsys.readouterr().out.strip() == "no recommendations match"
+    assert main(["recommendations", "--status", "rejected", *index_args]) == 0
+    assert "--status rejected is read as 'noted'" in capsys.readouterr().err  # not silently another word
 
 
 def _ingest_real(tmp_path, make_index, *names):
@@ -427,3 +429,16 @@ def test_a_question_naming_its_review_is_searched_within_that_review_only(make_i
         "How many delegations made statements during the interactive dialogue in Slovenia's fourth review?")
     assert {r.passage.doc_id for r in answer.passages} == {"wg4"}  # not the 2nd cycle's 55 beside the 94
     assert "55" not in answer.text
+
+
+def test_a_count_that_also_asks_which_they_were_is_answered_with_the_list(make_index):
+    from assistant.core import Assistant
+    from tests.helpers import hand_weights
+
+    index = make_index()
+    _second_cycle(index)
+    assistant = Assistant(index, weights=hand_weights())
+    both = assistant.ask("How many recommendations did Slovenia note in its second review, and which were they?")
+    assert both.text.startswith("1 recommendation matches.") and "- 115.3" in both.text
+    count = assistant.ask("How many recommendations did Slovenia note in its second review?")
+    assert "115.3" not in count.text and count.listing["total"] == 1  # the count alone, cited to the views

@@ -193,9 +193,11 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return _no_such_cycle(missing, cycles)  # never the other cycles' items or counts instead
     newest = sorted(manifest.values(), key=lambda r: (r.meta.date, r.meta.file_name), reverse=True)
     titles = {r.meta.doc_id: r.meta.short_title or r.meta.title for r in newest}
-    if c.count and c.whole_documents:
+    which_too = c.count and recommend.asks_which(q.search)  # "how many did it note, and which were they?"
+    if c.count and c.whole_documents and not which_too:
         return _count(c, explorer, manifest, titles, [r.meta.doc_id for r in newest])
-    if not c.names_something or (c.count and not (c.themes or c.groups or c.actors or c.status)):
+    if not (c.names_something or (which_too and c.doc_ids)) or \
+            (c.count and not which_too and not (c.themes or c.groups or c.actors or c.status)):
         return None  # "how many recommendations did the Ombudsman make": a topic alone is the ranker's question
     everything = explorer.items()
     items = recommend.matching(everything, c, _item_words(explorer.version, everything))

@@ -124,6 +124,15 @@ def _whole_words(text: str, match: re.Match) -> str:
     return text[start:end]
 
 
+_WHICH_TOO = re.compile(r"\b(which|what) (were|are) (they|those|these|them)\b|\b(list|name) (them|those)\b|"
+                        r"\bwhich ones\b", re.I)
+
+
+def asks_which(text: str) -> bool:
+    """Whether a count question also asks for the items ("..., and which were they?"): the list answers both."""
+    return bool(_WHICH_TOO.search(text))
+
+
 def names_recommendations(text: str) -> bool:
     """Whether a question asks about recommendations ("how many recommendations did ...")."""
     return bool(_NAMES_RECOMMENDATIONS.search(text))
