@@ -105,9 +105,15 @@ class Filters:
             return False
         if (self.date_from or self.date_to) and not meta.date:
             return False
-        if self.date_from and meta.date[: len(self.date_from)] < self.date_from:
+        # compared at the coarser of the two precisions: a report dated "2023" lies in from=2023-01 to=2023-12
+        if self.date_from and _coarse(meta.date, self.date_from) < _coarse(self.date_from, meta.date):
             return False
-        return not (self.date_to and meta.date[: len(self.date_to)] > self.date_to)
+        return not (self.date_to and _coarse(meta.date, self.date_to) > _coarse(self.date_to, meta.date))
+
+
+def _coarse(date: str, other: str) -> str:
+    """date cut to the precision of the coarser of date and other ("2023-05-04" against "2023" -> "2023")."""
+    return date[: min(len(date), len(other))]
 
 
 def _split_pair(pair: str) -> tuple[str, str]:

@@ -84,6 +84,22 @@ def test_country_filter_keeps_documents_about_the_country_not_those_that_name_it
     assert Filters(countries=("Uzbekistan",)).doc_ids(manifest) == {"state", "news"}
 
 
+def test_date_filters_compare_at_the_coarser_precision():
+    from ingest.types import DocumentMeta
+    from vectorstore.store import DocRecord
+
+    def rec(doc_id, date):
+        return DocRecord(DocumentMeta(doc_id=doc_id, file_name=f"{doc_id}.txt", title=doc_id, short_title=doc_id,
+                                      doc_type="report", date=date), "v1", 1)
+
+    manifest = {"year": rec("year", "2023"), "day": rec("day", "2023-05-04"), "old": rec("old", "2022-12-31"),
+                "later": rec("later", "2024-01-02")}
+    # a report dated only "2023" is in a range given in months (it was left out, and nothing was found)
+    assert Filters(date_from="2023-01", date_to="2023-12").doc_ids(manifest) == {"year", "day"}
+    assert Filters(date_from="2023", date_to="2023").doc_ids(manifest) == {"year", "day"}
+    assert Filters(date_from="2023-06").doc_ids(manifest) == {"year", "later"}
+
+
 def test_langchain_retriever_returns_documents_ranked_as_the_answers_rank_them(index):
     docs = LangChainRetriever(assistant=Assistant(index, weights=hand_weights()), k=2).invoke(
         "Which recommendations concern mahallas?")
