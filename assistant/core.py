@@ -124,6 +124,9 @@ class Assistant:
         if not outcome.answerable:
             answer.text, answer.answerable = REFUSAL_TEXT, False
             answer.warnings = list(outcome.verdict.reasons)
+            if prepared.allowed is not None and not prepared.allowed:  # a typo in a filter is no empty corpus
+                answer.warnings = ["no indexed document matches the filters, so nothing was searched (check the "
+                                   "country, document or dates given)"]
             yield from self._finish(answer, started)
             return
         if outcome.missing_parts:

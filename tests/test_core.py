@@ -179,3 +179,27 @@ def test_ask_passage_with_every_question_word_is_on_topic_despite_low_similarity
     assert answer.answerable, answer.warnings
     assert answer.citations[0].label == "Long, ¶1"
 
+
+
+def test_ask_says_when_no_document_matches_the_filters(index):
+    answer = Assistant(index, weights=hand_weights()).ask("How many appeals were received?",
+                                                          Filters(countries=("Uzbekstan",)))  # a typo
+    assert not answer.answerable
+    assert answer.warnings == ["no indexed document matches the filters, so nothing was searched (check the "
+                               "country, document or dates given)"]
+
+
+def test_ask_never_says_a_part_is_not_covered_when_its_best_passage_is_quoted(index, monkeypatch):
+    from assistant.answer import checks, pipeline
+
+    real = checks.check
+
+    def part_unsure(q, scored, weights):  # the check doubts the second part, whose best passage the first quotes
+        verdict = real(q, scored, weights)
+        return checks.Verdict(0.0, verdict.features, ("doubted",)) if "roundtable" in q.text else verdict
+
+    monkeypatch.setattr(pipeline.checks, "check", part_unsure)
+    answer = Assistant(index, weights=hand_weights()).ask(
+        "How many appeals were received in the first half of 2025, and where was the roundtable held?")
+    assert answer.answerable and "9,800" in answer.text
+    assert "do not say" not in answer.text and not answer.warnings
