@@ -129,14 +129,17 @@ def respond(prepared: Prepared, weights: Weights) -> Outcome:
     ranked, scored = _ranked(prepared, weights)
     verdict = checks.check(q, scored, weights)
     if prepared.parts:
-        answered, missing, cited = [], [], []
+        answered, missing, cited, unsure = [], [], [], []
         for part in prepared.parts:
             part_ranked, part_scored = _ranked(part, weights)
             if checks.check(part.question, part_scored, weights).answers(weights.part_threshold):
                 answered.append((part.question.text, compose.compose(part.question, part_ranked, weights)))
                 cited.extend(part_ranked[:3])
             else:
-                missing.append(part.question.text)
+                unsure.append((part.question.text, part_ranked[0].passage.id if part_ranked else ""))
+        # never "the documents do not say" about a part whose own best passage the answer quotes anyway
+        quoted = {c.passage_id for _, draft in answered for c in draft.citations}
+        missing = [text for text, best in unsure if best not in quoted]
         if answered and (missing or not verdict.answers(weights.threshold)):
             return Outcome(_merge(cited, ranked), verdict, compose.partial(answered, missing), True, tuple(missing))
     if not verdict.answers(weights.threshold):
