@@ -442,3 +442,19 @@ def test_a_count_that_also_asks_which_they_were_is_answered_with_the_list(make_i
     assert both.text.startswith("1 recommendation matches.") and "- 115.3" in both.text
     count = assistant.ask("How many recommendations did Slovenia note in its second review?")
     assert "115.3" not in count.text and count.listing["total"] == 1  # the count alone, cited to the views
+
+
+def test_recommendations_a_state_received_are_not_those_it_made(make_index):
+    from assistant.core import Assistant
+    from tests.helpers import hand_weights
+
+    index = make_index()
+    _second_cycle(index)
+    assistant = Assistant(index, weights=hand_weights())
+    for question in ("Which recommendations did Chile receive in its second review?",
+                     "Which recommendations were made to Chile?", "How many recommendations did Chile receive?"):
+        answer = assistant.ask(question)
+        assert not answer.answerable and answer.citations == [], question
+        assert answer.text.startswith("The documents hold no UPR review of Chile"), question
+    made = assistant.ask("Which recommendations did Chile make?")
+    assert made.answerable and "115.1" in made.text  # Chile as the recommending State: its item, from Slovenia's

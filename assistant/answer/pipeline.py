@@ -191,6 +191,9 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
     if c.other_recommender:
         return None  # the Ombudsman's or a committee's recommendations are passages, not the States' items
+    unreviewed = [r for r in c.recipients if r.lower() not in {x.lower() for x in reviewed}]
+    if unreviewed and reviewed:
+        return _no_such_review(unreviewed, sorted(reviewed))  # not the recommendations that State made to others
     missing, cycles = documents.unmatched_cycles(q.doc_refs, manifest, q.countries)
     if missing and not c.doc_ids and (c.names_something or c.count):
         return _no_such_cycle(missing, cycles)  # never the other cycles' items or counts instead
@@ -211,6 +214,14 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
         return None
     responses = _response_citations(explorer.index, items[:shown], manifest, c)
     return recommend.compose_list(c, items, titles, [r.meta.doc_id for r in newest], shown, responses, twins)
+
+
+def _no_such_review(states: Sequence[str], reviewed: Sequence[str]) -> recommend.Listing:
+    """Recommendations asked of a State no UPR document reviews: said so, uncited."""
+    text = (f"The documents hold no UPR review of {' or '.join(states)}, so they do not say which recommendations "
+            f"it received. The UPR documents indexed review {', '.join(reviewed)}; recommendations {states[0]} "
+            f"made to {reviewed[0]} are listed when asked as \"What did {states[0]} recommend?\".")
+    return recommend.Listing(compose.Draft(text, []), 0, 0, {})
 
 
 def _no_such_cycle(missing: Sequence[int], cycles: Sequence[int]) -> recommend.Listing:

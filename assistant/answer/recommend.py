@@ -71,6 +71,7 @@ class Criteria:
     count: bool = False  # "how many ...": the answer is a number
     alternates: tuple[str, ...] = ()  # themes named by a group's words: an item tagged with one matches too
     other_recommender: bool = False  # "what did the Ombudsman recommend": not the States' recommendations
+    recipients: tuple[str, ...] = ()  # States the question says received the recommendations ("did X receive")
     lead: tuple[str, ...] = ()  # the topic stems of the question's first clause ("which ... concern X", up to "and")
 
     @property
@@ -152,7 +153,8 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
     alternates = tuple(named[3]) if len(named) > 3 else ()
     tag_stems = stem_set(" ".join(named[2]))
     under_review = {c.lower() for c in reviewed}
-    actors = tuple(c for c in q.countries if c.lower() not in under_review)
+    recipients = tuple(c for c in q.countries if c.lower() in under_review or _receives(c, q.text))
+    actors = tuple(c for c in q.countries if c not in recipients)
     first = re.split(r"[,;?]|\band\b", q.search, maxsplit=1)[0]
     status = ""
     if _FILTER_START.match(first) and q.lang == "en":  # "which ... did Slovenia only note?", "how many ... support"
@@ -167,9 +169,22 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
         and bool(stem_set(subject) - _FRAME - country_stems)
     lead = tuple(s for s in stem_set(first) if s in topic)
     return Criteria(frozenset(doc_ids), themes, groups, actors, status, topic, numbers=numbers,
-                    alternates=alternates, other_recommender=other, lead=lead,
+                    alternates=alternates, other_recommender=other, lead=lead, recipients=recipients,
                     show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
                     and not status, count=q.numeric)
+
+
+def _receives(country: str, text: str) -> bool:
+    """Whether the question makes country the State that received the recommendations: "did Uzbekistan receive",
+    "recommendations (were made) to Uzbekistan", "Uzbekistan's review" (else a State named is one that
+    recommended)."""
+    name = re.escape(country)
+    patterns = (rf"\b(did|does|do|has|have|had|was|were)\s+{name}\s+(receive|get|been given|accept|support|note"
+                rf"|reject|respond)",
+                rf"\brecommend\w*\s+((were|was|are|is|been|have been)\s+)?((made|addressed|given|issued)\s+)?"
+                rf"to\s+{name}\b",
+                rf"\b{name}[’']s\s+(\w+\s+){{0,3}}(review|upr|cycle|periodic)", rf"\breceived by\s+{name}\b")
+    return any(re.search(p, text, re.I) for p in patterns)
 
 
 @dataclass(frozen=True)
