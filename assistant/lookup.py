@@ -13,7 +13,7 @@ def _norm(text: str) -> str:
 
 def find_passages(index: Index, target: str) -> list[Passage]:
     """Passages whose id equals target, else whose label equals it, else with that paragraph number
-    ("251" or "¶251"), else whose label contains it.
+    ("251" or "¶251"), else whose label contains it as whole words.
 
     The first three are metadata look-ups in Chroma; only the last reads every passage.
     """
@@ -29,6 +29,7 @@ def find_passages(index: Index, target: str) -> list[Passage]:
         by_number = index.store.find(live, paragraph=number.group(1))
         if by_number:
             return by_number
-    wanted = _norm(target)
+    # whole words only: "para. 41" is not "para. 410", "p. 8" is not "p. 84"
+    wanted = re.compile(rf"(?<!\w){re.escape(_norm(target))}(?!\w)")
     passages = [p for rec in index.documents() for p in index.store.passages_of(rec.meta.doc_id, rec.version)]
-    return [p for p in passages if wanted in _norm(p.label)]
+    return [p for p in passages if wanted.search(_norm(p.label))]

@@ -15,7 +15,8 @@ def test_find_passages_by_id_label_number_and_label_part(make_index):
     assert [p.label for p in find_passages(index, "Assessment, ¶252")] == ["Assessment, ¶252"]
     assert [p.label for p in find_passages(index, "¶140.18")] == ["Report, ¶140.18"]
     assert [p.label for p in find_passages(index, "251")] == ["Assessment, ¶251", "Report, ¶251"]
-    assert [p.label for p in find_passages(index, "report, ¶25")] == ["Report, ¶251"]
+    assert [p.label for p in find_passages(index, "report, ¶251")] == ["Report, ¶251"]  # part of a label
+    assert find_passages(index, "report, ¶25") == []  # whole words: ¶25 is not ¶251
     assert find_passages(index, "¶999") == []
 
 
