@@ -149,3 +149,23 @@ def test_a_body_described_instead_of_named_is_searched_by_its_names_too():
     assert described("What did the committee on prisons say?", bodies) == ()
     q = analyze("what did the UN anti-torture committee say about prisons?")
     assert "Committee against Torture" in q.search and "cat" not in q.stems  # searched, not to be covered
+
+
+def test_documents_named_by_the_words_of_their_title_or_file_name():
+    def titled(doc_id, file_name, title, short_title, cycle=0):
+        return DocRecord(DocumentMeta(doc_id=doc_id, file_name=file_name, title=title, short_title=short_title,
+                                      doc_type="report", cycle=cycle, country="Slovenia"), "v1", 1)
+
+    manifest = {r.meta.doc_id: r for r in [
+        titled("undp", "undp_2023_care_system_uzbekistan_report.txt", "Report on Improving the Care System",
+               "UNDP 2023 care system Uzbekistan report"),
+        titled("state", "us_state_dept_2023_human_rights_report_uzbekistan.txt", "Uzbekistan 2023 Human Rights "
+               "Report", "US state dept 2023 human rights report Uzbekistan"),
+        titled("wg2", "wg2.pdf", "Report of the Working Group on the Universal Periodic Review: Slovenia",
+               "UPR Working Group report A/HRC/28/15", cycle=2),
+        titled("wg4", "wg4.pdf", "Report of the Working Group on the Universal Periodic Review: Slovenia",
+               "UPR Working Group report A/HRC/59/15", cycle=4)]}
+    assert resolve(doc_refs("Which recommendations does the UNDP care system report make?"), manifest) == {"undp"}
+    assert resolve(doc_refs("According to the US State Department report, how many?"), manifest) == {"state"}
+    assert resolve(doc_refs("What is in the working group report of the second review?"), manifest) == {"wg2"}
+    assert resolve(doc_refs("What does the health ministry report say?"), manifest) == set()  # no such title

@@ -6,6 +6,7 @@ the passage is from a named document) and by the recommendation path (a filter),
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.answer.question import DocRef
@@ -29,7 +30,11 @@ def resolve(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], countries
     upr = [r for r in records if r.meta.cycle and (not wanted or r.meta.country.lower() in wanted)]
     cycles = sorted({r.meta.cycle for r in upr})
     out: set[str] = set()
+    titled: set[str] = set()
     for ref in refs:
+        if ref.words:
+            titled.update(_titled(ref.words, records))
+            continue
         if ref.symbol:
             symbol = ref.symbol.lower()
             out.update(r.meta.doc_id for r in records if r.meta.symbol and (
@@ -44,7 +49,24 @@ def resolve(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], countries
             out.update(r.meta.doc_id for r in records if r.meta.date.startswith(ref.year) and not r.meta.cycle)
         if cycle:
             out.update(r.meta.doc_id for r in upr if r.meta.cycle == cycle)
+    if titled:  # "the stakeholder summary of the fourth review": the documents both references name
+        return (out & titled) or titled if out else titled
     return out
+
+
+_ALIASES = {"dept": "department", "un": "united nations", "us": "united states", "usa": "united states"}
+
+
+def _name_words(rec: DocRecord) -> set[str]:
+    text = " ".join([rec.meta.title, rec.meta.short_title, re.sub(r"[_\-.]+", " ", rec.meta.file_name)]).lower()
+    words = set(re.findall(r"[\w’']+", text))
+    return words | {part for w in list(words) if w in _ALIASES for part in _ALIASES[w].split()}
+
+
+def _titled(words: Sequence[str], records: Sequence[DocRecord]) -> set[str]:
+    """The documents whose title, short title or file name holds every one of words (none: no restriction)."""
+    wanted = set(words) | {part for w in words if w in _ALIASES for part in _ALIASES[w].split()}
+    return {r.meta.doc_id for r in records if set(words) <= _name_words(r) or wanted <= _name_words(r)}
 
 
 _ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}

@@ -98,6 +98,12 @@ _LATEST = re.compile(r"\b(most recent|latest|last|current|newest|recent)\s+(upr\
 _PREVIOUS = re.compile(r"\b(previous|earlier|prior|preceding)\s+(upr\s+)?(review|cycle|upr|round)\b", re.I)
 _YEAR_REVIEW = re.compile(r"\b((?:19|20)\d\d)(?:'s)?\s+(?:upr\s+)?(review|upr|cycle)\b|\b(?:review|upr) (?:of|in) "
                           r"((?:19|20)\d\d)\b", re.I)
+# "in the UNDP care system report", "according to the US State Department report": a document named by the words
+# of its title (or file name) before a document noun
+_TITLED = re.compile(r"(?=\bthe\s+((?:[\w'’.-]+\s+){1,5}?)"
+                     r"(report|newsletter|assessment|compilation|summary|roadmap|article|document|study)s?\b)", re.I)
+_NOT_TITLE = frozenset("""the a an its their this that these those latest last recent most current newest previous
+    earlier prior first second third fourth 1st 2nd 3rd 4th upr""".split())
 _SYMBOL = re.compile(r"\b(?:A|E)/(?:HRC|WG\.\d+)/[\w./]*\d(?:/Add\.\d+)?", re.I)
 _PARTS = re.compile(r"\s*(?:,|;)?\s*\band (?=(?:what|which|who|whom|when|where|why|how|did|does|do|is|are|was|were|"
                     r"has|have)\b)", re.I)
@@ -112,6 +118,7 @@ class DocRef:
     latest: bool = False
     previous: bool = False
     year: str = ""
+    words: tuple[str, ...] = ()  # "the UNDP care system report" -> ("undp", "care", "system"): its title's words
 
 
 @dataclass(frozen=True)
@@ -292,6 +299,11 @@ def doc_refs(question: str) -> tuple[DocRef, ...]:
         refs.append(DocRef(previous=True))
     for m in _YEAR_REVIEW.finditer(question):
         refs.append(DocRef(year=m.group(1) or m.group(3)))
+    for m in _TITLED.finditer(question):
+        words = tuple(w for w in (x.strip("'’.").lower() for x in m.group(1).split())
+                      if w and w not in _NOT_TITLE and not w.isdigit())
+        if words:
+            refs.append(DocRef(words=words))
     return tuple(dict.fromkeys(refs))
 
 

@@ -149,6 +149,7 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
         doc_ids: the documents it names by description (empty: every document).
         reviewed: the countries under review in the corpus (not recommending States).
     """
+    doc_ids = frozenset(doc_ids)
     themes, groups = tuple(named[0]), tuple(named[1])
     alternates = tuple(named[3]) if len(named) > 3 else ()
     tag_stems = stem_set(" ".join(named[2]))
@@ -160,8 +161,10 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
     if _FILTER_START.match(first) and q.lang == "en":  # "which ... did Slovenia only note?", "how many ... support"
         status = "noted" if _NOTED.search(first) else "supported" if _SUPPORTED.search(first) else ""
     country_stems = stem_set(" ".join(q.countries)) | {s for s, w in q.entities.items() if country_named(w)}
+    # the words that named a document ("in the UNDP care system report") are not what the items are about
+    title_stems = stem_set(" ".join(w for r in q.doc_refs for w in r.words)) if doc_ids else set()
     topic = tuple(s for s in q.stems if s not in _FRAME and s not in country_stems and s not in tag_stems
-                  and not s.isdigit())
+                  and s not in title_stems and not s.isdigit())
     numbers = tuple(dict.fromkeys(_NUMBER.findall(q.search)))
     recommender = _RECOMMENDER.search(q.search)
     subject = recommender.group(1) if recommender else ""
