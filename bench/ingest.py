@@ -38,6 +38,7 @@ from bench._corpus import (  # noqa: E402
     run_child,
 )
 from bench._report import SHARED, peak_rss_mb, table, write  # noqa: E402
+from vectorstore.embeddings import BATCH_SIZE  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
 VECTOR_CACHE = Path(tempfile.gettempdir()) / "hrqa-bench-onnx"  # the ONNX backends' one-off export
@@ -137,7 +138,8 @@ def report(encode: dict, real: dict, one: dict, four: dict, noop: dict, scale_em
         return "met" if ok else "MISSED"
     growth = four["rss_mb"] - one["rss_mb"]
     md += (
-        "\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 on CPU, batch 32;"
+        "\n\nCorpus: the PDF and text documents of ../shared/corpus-real, all-MiniLM-L6-v2 on CPU, model batches of"
+        f" {BATCH_SIZE};"
         " model"
         f" load ({real['load_s']:.1f} s) excluded. The \"ratio to raw\" column is to the torch raw encoder."
         f" Ingestion runs on {real['backend']}: ingest / raw encoder on the same backend = {ratio:.2f} (target >="
