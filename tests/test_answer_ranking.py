@@ -161,3 +161,10 @@ def test_partial_answer_says_which_parts_the_documents_do_not_cover():
 def test_model_probability_is_the_logistic_of_the_score():
     model = Model({"cov": 2.0}, -1.0)
     assert model.score({"cov": 0.5}) == 0.0 and Model.probability(0.0) == 0.5
+
+
+def test_quote_that_opens_by_pointing_back_brings_the_sentence_it_points_to():
+    q = analyze("What was noted with satisfaction about the ombudsman law?")
+    item = _Item(passage(1, "Uzbekistan spoke next. It noted with satisfaction the new ombudsman law. The meeting "
+                            "closed at noon."), 0.9)
+    assert compose.quote_of(q, item) == "Uzbekistan spoke next. It noted with satisfaction the new ombudsman law."

@@ -9,6 +9,7 @@ enough; a comparison, the best passage of each document.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +64,9 @@ def compose(q: Question, ranked: Sequence, weights: Weights) -> Draft:
     return Draft(" ".join(parts), citations)
 
 
+_POINTS_BACK = re.compile(r"\s*(It|They|This|These|That|Those|He|She|His|Her|Its|Their|Such|The latter)\b")
+
+
 def quote_of(q: Question, item, limit: int = 2) -> str:
     """The sentences of a passage that answer: the best first in reading order, up to limit, and the list that a
     sentence ending in a colon opens."""
@@ -76,6 +80,8 @@ def quote_of(q: Question, item, limit: int = 2) -> str:
     for _, i, s in scored:
         if i in chosen and s.rstrip().endswith(":"):
             chosen.update(range(i + 1, len(scored)))
+    # a sentence that opens by pointing back ("It noted with satisfaction ...") is quoted with the one it points to
+    chosen.update(i - 1 for _, i, s in scored if i in chosen and i > 0 and _POINTS_BACK.match(s))
     return " ".join(s for _, i, s in scored if i in chosen)
 
 
