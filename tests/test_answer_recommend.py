@@ -216,6 +216,7 @@ def test_a_list_carries_the_recommendations_tab_filter_for_the_same_question():
 
 def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_the_report():
     from assistant.answer.pipeline import _one_per_recommendation
+    from assistant.recommendations.explorer import SameRecommendations
     from ingest.types import DocumentMeta
     from vectorstore.store import DocRecord
 
@@ -231,11 +232,12 @@ def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_t
              report, Item("115.4", "Ratify (Spain);", doc_id="list"),
              Item("251", "Cooperate with mahallas.", doc_id="x")]
     everything = [*items, Item("115.9", "Train the police (Chile);", doc_id="wg2")]
-    listed, twins = _one_per_recommendation(items, manifest, everything)
+    same = SameRecommendations.of(everything, manifest)
+    listed, twins = _one_per_recommendation(items, same)
     assert [(i.doc_id, i.paragraph) for i in listed] == [("wg2", "115.3"), ("list", "115.4"), ("x", "251")]
     assert twins == {report.id: items[0]}  # the list's row is cited beside the report's paragraph
     only_the_list = [items[0], items[2]]  # the UN's label matched, the report's words did not
-    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(only_the_list, manifest, everything)[0]] == [
+    assert [(i.doc_id, i.paragraph) for i in _one_per_recommendation(only_the_list, same)[0]] == [
         ("wg2", "115.3"), ("list", "115.4")]
     c, _ = criteria_for("Which recommendations concern Roma?")
     text = recommend.compose_list(c, listed[:1], {}, ["wg2"], twins=twins).draft.text

@@ -16,7 +16,7 @@ from assistant.answer import checks, compose, documents, recommend
 from assistant.answer.features import Pool, View, split_sentences, values
 from assistant.answer.question import Corpus, Question, analyze
 from assistant.answer.ranking import Scored, Weights, rank
-from assistant.recommendations.explorer import is_report, recommendation_key
+from assistant.recommendations.explorer import SameRecommendations
 from assistant.retrieval import Filters, HybridRetriever, Retrieved
 from assistant.types import Citation
 from ingest.countries import country_named
@@ -191,7 +191,8 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     c = recommend.criteria(q, recommend.mentioned(explorer.vocabulary, q.search), prepared.pool.doc_ids, reviewed)
     if c.other_recommender:
         return None  # the Ombudsman's or a committee's recommendations are passages, not the States' items
-    unreviewed = [r for r in c.recipients if r.lower() not in {x.lower() for x in reviewed}]
+    reviewed_lower = {x.lower() for x in reviewed}
+    unreviewed = [r for r in c.recipients if r.lower() not in reviewed_lower]
     if unreviewed and reviewed:
         return _no_such_review(unreviewed, sorted(reviewed))  # not the recommendations that State made to others
     missing, cycles = documents.unmatched_cycles(q.doc_refs, manifest, q.countries)
@@ -209,7 +210,7 @@ def listing(prepared: Prepared, explorer, manifest, shown: int = recommend.SHOWN
     items = recommend.matching(everything, c, _item_words(explorer.version, everything))
     if prepared.allowed is not None:  # the user's filters (country, year, document) hold for lists too
         items = [i for i in items if i.doc_id in prepared.allowed]
-    items, twins = _one_per_recommendation(items, manifest, everything)
+    items, twins = _one_per_recommendation(items, explorer.same_recommendations())
     if not items:
         return None
     responses = _response_citations(explorer.index, items[:shown], manifest, c)
@@ -235,29 +236,21 @@ def _no_such_cycle(missing: Sequence[int], cycles: Sequence[int]) -> recommend.L
     return recommend.Listing(compose.Draft(text, []), 0, 0, {})
 
 
-def _one_per_recommendation(items, manifest, everything=()) -> tuple[list, dict]:
+def _one_per_recommendation(items, same: SameRecommendations) -> tuple[list, dict]:
     """Each UN recommendation once, from the working group's report, and its row in OHCHR's thematic list of the
     same review beside it: (items, report item id -> list item). An item matched only on the list's row (the UN's
-    own labels) is listed as the report's item too."""
-    def key(item):
-        return recommendation_key(item, manifest.get(item.doc_id))
-
-    def primary(item) -> bool:
-        return is_report(manifest.get(item.doc_id))
-
-    reports = {key(i): i for i in everything if primary(i) and key(i) is not None}
-    others = {key(i): i for i in everything if not primary(i) and key(i) is not None}
+    own labels) is listed as the report's item too. `same` is the explorer's, computed once per set of items."""
     out, seen, twins = [], set(), {}
     for item in items:
-        k = key(item)
+        k = same.keys.get(item.id)
         if k is None:
             out.append(item)
         elif k not in seen:
             seen.add(k)
-            chosen = item if primary(item) else reports.get(k, item)
+            chosen = item if item.id in same.primary else same.reports.get(k, item)
             out.append(chosen)
-            if primary(chosen) and k in others:
-                twins[chosen.id] = others[k]
+            if chosen.id in same.primary and k in same.others:
+                twins[chosen.id] = same.others[k]
     return out, twins
 
 

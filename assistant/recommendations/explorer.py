@@ -10,7 +10,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -87,7 +87,7 @@ class RecommendationExplorer:
         self._doc_items: dict[tuple[str, str], list[RecommendationItem]] = {}  # (doc id, version) -> tagged items
         self._doc_views: dict[tuple[str, str], Views] = {}
         self._text_vectors: dict[str, np.ndarray] = {}
-        self._repeats: dict[str, str] = {}
+        self._same = SameRecommendations({}, {}, {}, frozenset())
 
     def items(self) -> list[RecommendationItem]:
         """Every item: by document (newest first), then by number."""
@@ -128,7 +128,7 @@ class RecommendationExplorer:
         """
         themes = {self.vocabulary.resolve("theme", t).id for t in _many(theme)}
         groups = {self.vocabulary.resolve("group", g).id for g in _many(group)}
-        statuses = {_status(s) for s in _many(status)}
+        statuses = {canonical_status(s) for s in _many(status)}
         states = {canonical_state(a) for a in _many(actor)}
         wanted_docs = set(doc_ids) if doc_ids is not None else None
         if doc:
@@ -151,7 +151,12 @@ class RecommendationExplorer:
         repeats one: a row of OHCHR's thematic list of the same review (same cycle, country and number). Counting
         both would count each such recommendation twice."""
         self.items()
-        return dict(self._repeats)
+        return self._same.repeats()
+
+    def same_recommendations(self) -> SameRecommendations:
+        """Which items are one UN recommendation held by several documents (see SameRecommendations)."""
+        self.items()
+        return self._same
 
     def counts(self, doc_ids: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
         """{doc_id: {"supported": n, "noted": n, "partially": n, "none": n, "total": n}} per document with items."""
@@ -260,7 +265,7 @@ class RecommendationExplorer:
         self._vectors = {i.id: self._text_vectors[t] for i in items for t in [own_text(i.text)]
                          if t in self._text_vectors}
         self._items = _ordered(items)
-        self._repeats = _repeats(self._items, by_doc)
+        self._same = SameRecommendations.of(self._items, by_doc)
         self._key = tuple(sorted((r.meta.doc_id, r.version) for r in records))
 
     def _tag(self, fresh: list[RecommendationItem], cache: dict[tuple[str, str], list[RecommendationItem]]) -> None:
@@ -293,11 +298,39 @@ def is_report(rec: DocRecord | None) -> bool:
     return bool(rec and rec.meta.un_kind == "upr_working_group_report")
 
 
-def _repeats(items: Sequence[RecommendationItem], records: dict[str, DocRecord]) -> dict[str, str]:
-    reports = {key: i.id for i in items if is_report(records.get(i.doc_id))
-               for key in [recommendation_key(i, records.get(i.doc_id))] if key is not None}
-    return {i.id: reports[key] for i in items if not is_report(records.get(i.doc_id))
-            for key in [recommendation_key(i, records.get(i.doc_id))] if key in reports}
+@dataclass(frozen=True)
+class SameRecommendations:
+    """The UN recommendations several documents hold: a working group report's item and a row of OHCHR's thematic
+    list of the same review (same cycle, country and number)."""
+
+    keys: Mapping[str, tuple]  # item id -> recommendation_key, for every UN-numbered item of a UPR document
+    reports: Mapping[tuple, RecommendationItem]  # key -> the report's item
+    others: Mapping[tuple, RecommendationItem]  # key -> another document's item (the last one)
+    primary: frozenset[str]  # ids of the reports' items
+
+    @classmethod
+    def of(cls, items: Iterable[RecommendationItem], records: Mapping[str, DocRecord]) -> "SameRecommendations":
+        keys: dict[str, tuple] = {}
+        reports: dict[tuple, RecommendationItem] = {}
+        others: dict[tuple, RecommendationItem] = {}
+        primary = set()
+        for item in items:
+            rec = records.get(item.doc_id)
+            key = recommendation_key(item, rec)
+            if key is None:
+                continue
+            keys[item.id] = key
+            if is_report(rec):
+                primary.add(item.id)
+                reports[key] = item
+            else:
+                others[key] = item
+        return cls(keys, reports, others, frozenset(primary))
+
+    def repeats(self) -> dict[str, str]:
+        """{item id: its report item's id} for every item that repeats a report's recommendation."""
+        return {item_id: self.reports[key].id for item_id, key in self.keys.items()
+                if item_id not in self.primary and key in self.reports}
 
 
 def _many(value) -> list[str]:
@@ -307,7 +340,8 @@ def _many(value) -> list[str]:
     return [v for v in values if v and str(v).strip()]
 
 
-def _status(value: str) -> str:
+def canonical_status(value: str) -> str:
+    """The UPR status a word stands for ("rejected" -> "noted"); ConfigError for a word that is none."""
     key = " ".join(value.lower().split())
     key = STATUS_WORDS.get(key, key)
     if key not in FILTER_STATUSES:
