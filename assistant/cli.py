@@ -227,16 +227,16 @@ def _fmt(value) -> str:
 def _recommendations(args) -> int:
     from assistant import factory
     from assistant.recommendations import RecommendationExplorer, items_text, to_csv, to_json, write_xlsx
-    from assistant.recommendations.explorer import STATUS_WORDS
+    from assistant.recommendations.explorer import canonical_status
     from ingest.errors import ConfigError
 
     index = factory.open_index(_settings(args))
     explorer = RecommendationExplorer(index, cache_dir=index.cache_dir)
     items = explorer.filter(theme=args.theme, group=args.group, doc=args.doc, query=args.query, status=args.status,
                             actor=args.state)
-    for word in args.status or ():
-        meant = STATUS_WORDS.get(" ".join(word.lower().split()))
-        if meant and meant != word.lower():  # "rejected" is listed as noted: say so, do not let it pass silently
+    for word in args.status or ():  # every word is a known status here: filter() refused any other
+        meant = canonical_status(word)
+        if meant != " ".join(word.lower().split()):  # "rejected" is listed as noted: say so, not silently
             print(f"hrqa: --status {printable(word)} is read as '{meant}' (the UPR's own word for it)", file=sys.stderr)
     if args.csv == "-":
         sys.stdout.write(to_csv(items, bom=False))
