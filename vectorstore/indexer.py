@@ -27,7 +27,7 @@ from ingest.limits import InputLimits
 from ingest.pipeline import PARSER_VERSION, parse
 from ingest.readers import SUPPORTED_EXTENSIONS, read_bytes, read_file
 from ingest.types import ParsedDocument
-from vectorstore.embeddings import embed_in_batches
+from vectorstore.embeddings import BATCH_SIZE, embed_in_batches
 from vectorstore.index import Index
 from vectorstore.locking import FileLock, IngestBusy
 from vectorstore.report import FileResult, IngestReport
@@ -75,7 +75,7 @@ class Indexer:
         min_free_mb: free space the data directory must keep after each document is written.
     """
 
-    def __init__(self, index: Index, lock_dir: str | Path, batch_size: int = 8, max_chars: int = 1200,
+    def __init__(self, index: Index, lock_dir: str | Path, batch_size: int = BATCH_SIZE, max_chars: int = 1200,
                  progress: bool = True, limits: InputLimits | None = None, min_free_mb: float = 0.0):
         self.index = index
         self.lock_dir = Path(lock_dir)
@@ -116,15 +116,19 @@ class Indexer:
             known = frozenset(rec.version for rec in manifest.values())
             ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hrqa-read-ahead")
             try:
-                pending = ahead.submit(self._read, sources[0], overrides, known, force) if sources else None
+                def read(source: Source) -> Future[_Read | None]:
+                    return ahead.submit(self._read, source, (overrides or {}).get(source.path.name), known, force)
+
+                pending = read(sources[0]) if sources else None
                 for n, source in enumerate(sources):
                     current = pending
                     # The next file is read and parsed while this one is embedded (the encoder leaves the GIL).
                     if n + 1 < len(sources):
-                        pending = ahead.submit(self._read, sources[n + 1], overrides, known, force)
+                        pending = read(sources[n + 1])
                     try:
-                        result = self._one(source, ids, manifest, (overrides or {}).get(source.path.name), force,
-                                           on_progress, current)
+                        assert current is not None
+                        result = self._one(source, ids, manifest, (overrides or {}).get(source.path.name), current,
+                                           force, on_progress)
                     except IngestStopped as exc:
                         _stop(report, sources[n:], exc)
                         break
@@ -162,14 +166,13 @@ class Indexer:
         if not report.stopped:  # a stopped run may have left orphans: the marker makes the next run remove them
             (self.lock_dir / "ingest.inprogress").unlink(missing_ok=True)
 
-    def _read(self, source: Source, all_overrides: Mapping[str, Mapping[str, str]] | None,
-              known: frozenset[str], force: bool) -> _Read | None:
+    def _read(self, source: Source, overrides: Mapping[str, str] | None, known: frozenset[str],
+              force: bool) -> _Read | None:
         """Read, hash and (unless its version is indexed already) parse one file: the part of a file's ingest that
         needs neither the manifest nor the store, run one file ahead. None for a file that is not read at all."""
         path = source.path
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS or source.refusal:
             return None
-        overrides = (all_overrides or {}).get(path.name)
         data = read_bytes(path, self.limits)  # read once: what is hashed is what is parsed
         content_hash = _version_hash(hashlib.sha256(data).hexdigest(), overrides, self.max_chars)
         parsed = None
@@ -183,9 +186,8 @@ class Indexer:
                      max_chars=self.max_chars)
 
     def _one(self, source: Source, ids: Identities, manifest: dict[str, DocRecord],
-             overrides: Mapping[str, str] | None, force: bool = False,
-             on_progress: Callable[[str, int, int], None] | None = None,
-             read: Future[_Read | None] | None = None) -> FileResult:
+             overrides: Mapping[str, str] | None, read: Future[_Read | None], force: bool = False,
+             on_progress: Callable[[str, int, int], None] | None = None) -> FileResult:
         started = time.monotonic()
         path = source.path
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
@@ -197,8 +199,7 @@ class Indexer:
             return FileResult(str(path), "failed", "", reason=source.refusal)
         doc_id = ids.doc_id(path)
         try:
-            got = read.result() if read is not None else self._read(source, {path.name: overrides or {}},
-                                                                      frozenset(), force)
+            got = read.result()
             assert got is not None  # only unsupported and refused sources are not read, and they returned above
             content_hash = got.content_hash
             old = manifest.get(doc_id)
