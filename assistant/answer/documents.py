@@ -26,8 +26,7 @@ def resolve(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], countries
     if not refs:
         return set()
     records = list(manifest.values())
-    wanted = {c.lower() for c in countries}
-    upr = [r for r in records if r.meta.cycle and (not wanted or r.meta.country.lower() in wanted)]
+    upr = _upr(records, countries)
     cycles = sorted({r.meta.cycle for r in upr})
     out: set[str] = set()
     titled: set[str] = set()
@@ -64,9 +63,15 @@ def _name_words(rec: DocRecord) -> set[str]:
 
 
 def _titled(words: Sequence[str], records: Sequence[DocRecord]) -> set[str]:
-    """The documents whose title, short title or file name holds every one of words (none: no restriction)."""
-    wanted = set(words) | {part for w in words if w in _ALIASES for part in _ALIASES[w].split()}
-    return {r.meta.doc_id for r in records if set(words) <= _name_words(r) or wanted <= _name_words(r)}
+    """The documents whose title, short title or file name (their aliases expanded) holds every one of words
+    (none: no restriction)."""
+    return {r.meta.doc_id for r in records if set(words) <= _name_words(r)}
+
+
+def _upr(records: Sequence[DocRecord], countries: Iterable[str]) -> list[DocRecord]:
+    """The UPR documents (those of a cycle), of the countries named when any are."""
+    wanted = {c.lower() for c in countries}
+    return [r for r in records if r.meta.cycle and (not wanted or r.meta.country.lower() in wanted)]
 
 
 _ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -82,9 +87,7 @@ def unmatched_cycles(refs: Sequence[DocRef], manifest: Mapping[str, DocRecord], 
     only the 1st, 2nd and 4th are indexed -> ([3], [1, 2, 4]). A year names its cycle only when no document is
     dated that year; relative references ("the latest") always find one."""
     records = list(manifest.values())
-    wanted = {c.lower() for c in countries}
-    cycles = sorted({r.meta.cycle for r in records if r.meta.cycle
-                     and (not wanted or r.meta.country.lower() in wanted)})
+    cycles = sorted({r.meta.cycle for r in _upr(records, countries)})
     missing = []
     for ref in refs:
         if ref.symbol or ref.latest or ref.previous:
