@@ -215,8 +215,6 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
     question's first clause count even when no recommendation uses them, so an item holding only a minor one is
     no match ("abolish the death penalty" where an item says only "deaths"); words of later clauses that no item
     uses are about the answer ("..., and what justification was given?"), not the topic."""
-    # a word no item uses counts against every item when the first clause asks it; in a later clause it is about
-    # the answer ("and what justification was given"), not the topic
     topic = [s for s in c.topic if words.freq.get(s, 0) or (s in c.lead and any(words.freq.get(t) for t in c.topic))]
     weights = {s: words.weight(s) for s in topic}
     out = []
@@ -315,6 +313,18 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
     lines: list[str] = []
     citations: list[Citation] = []
     written = 0
+
+    def cite(passage_id: str) -> str:
+        """" [n]" for a views paragraph, cited once however many items it answers for ("" when not looked up)."""
+        source = (responses or {}).get(passage_id)
+        if source is None:
+            return ""
+        cited = next((x for x in citations if x.passage_id == source.passage_id), None)
+        if cited is None:
+            cited = replace(source, marker=len(citations) + 1)
+            citations.append(cited)
+        return f" [{cited.marker}]"
+
     docs = [d for d in order if d in groups] + [d for d in groups if d not in order]
     for doc_id in docs:
         doc_items = groups[doc_id]
@@ -335,17 +345,6 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
                 marker_text = f"[{marker}]"
             state = f" ({item.actor})" if item.actor and f"({item.actor})" not in item.text else ""
             response = ""
-
-            def cite(passage_id: str) -> str:
-                source = (responses or {}).get(passage_id)
-                if source is None:
-                    return ""
-                cited = next((x for x in citations if x.passage_id == source.passage_id), None)
-                if cited is None:
-                    cited = replace(source, marker=len(citations) + 1)
-                    citations.append(cited)
-                return f" [{cited.marker}]"
-
             if item.response_status:
                 response = f" — {item.response_status}"
                 reason = shows_reason(c, item)
