@@ -74,7 +74,7 @@ def child_ingest(data_dir: str, embedder_name: str, paths: list[str], noop_only:
     settings = Settings.load(env={}, data_dir=data_dir, embedder="minilm")
     index = factory.open_index(settings, embedder=HashEmbedder() if embedder_name == "hash" else None)
     indexer = factory.make_indexer(settings, index, progress=False)
-    out: dict = {"backend": getattr(index.embedder, "backend", settings.embed_backend)}
+    out: dict = {"backend": settings.embed_backend}
     if not noop_only:
         started = time.monotonic()
         if embedder_name != "hash":
