@@ -57,6 +57,24 @@ def test_count_wants_a_figure_next_to_the_counted_thing():
     assert row(q, passage(2, "Appeals are welcome. 452 visits were made."))["count"] == 0.0
 
 
+def test_any_word_for_people_names_what_is_counted_when_people_are_counted():
+    assert row("How many staff did the Office have?", passage(1, "The Office had one employee."))["count"] == 1.0
+    assert row("How many people were on the delegation?", passage(2, "It had 22 members."))["count"] == 1.0
+    assert row("How many appeals did the Office get?", passage(3, "It had 22 members."))["count"] == 0.0
+
+
+def test_own_coverage_leaves_out_the_words_a_followup_carries_from_the_turn_before():
+    history = [("user", "When did Slovenia's fourth review take place?"), ("assistant", "In 2025 [1]", ())]
+    q = analyze("How many delegations took the floor?", None, history)
+    about_review = values(q, [view(passage(1, "Slovenia's fourth review was held in 2025."))], Pool())[0]
+    about_floor = values(q, [view(passage(2, "During the dialogue, 90 delegations took the floor."))], Pool())[0]
+    assert about_review["cov"] > 0 and about_review["cov_own"] == 0.0
+    assert about_floor["cov_own"] == 1.0
+    alone = analyze("How many delegations took the floor?")
+    plain = values(alone, [view(passage(2, "90 delegations took the floor."))], Pool())[0]
+    assert plain["cov_own"] == plain["cov"], "without a turn before, every word is the question's own"
+
+
 def test_doc_ref_kind_phrase_and_previous_citation_features():
     p = passage(1, "Combat hate speech online (Canada);", kind="recommendation")
     assert row("recommendations on hate speech", p, Pool(doc_ids={"d"}))["doc_ref"] == 1.0

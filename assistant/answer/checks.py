@@ -41,6 +41,7 @@ def features(q: Question, ranked: Sequence[Scored]) -> dict[str, float]:
         "p1": ranked[0].probability,
         "p2": ranked[1].probability if len(ranked) > 1 else 0.0,
         "cov1": first["cov"],
+        "cov_own1": first["cov_own"],
         "cov_sentence1": first["cov_sentence"],
         "focus1": first["focus"],
         "dense1": first["dense"],
@@ -69,11 +70,10 @@ def features(q: Question, ranked: Sequence[Scored]) -> dict[str, float]:
     }
 
 
-NAMES = ("p1", "p2", "cov1", "cov_sentence1", "focus1", "dense1", "entity_missing1", "max_cov", "unknown_share",
-         "unknown_focus", "year_missing", "type_missing", "count_missing", "doc_ref_missing", "n_stems", "p_any3",
-         "margin", "rrf1", "type_focus1", "phrase1", "doc_share1", "prev_doc1", "numeric", "listing", "comparison",
-         "followup",
-         "foreign", "parts")
+NAMES = ("p1", "p2", "cov1", "cov_own1", "cov_sentence1", "focus1", "dense1", "entity_missing1", "max_cov",
+         "unknown_share", "unknown_focus", "year_missing", "type_missing", "count_missing", "doc_ref_missing",
+         "n_stems", "p_any3", "margin", "rrf1", "type_focus1", "phrase1", "doc_share1", "prev_doc1", "numeric",
+         "listing", "comparison", "followup", "foreign", "parts")
 
 
 def check(q: Question, ranked: Sequence[Scored], weights: Weights) -> Verdict:

@@ -98,12 +98,12 @@ def split_sentences(text: str) -> list[str]:
     return [s for line in re.split(r"\n(?=\s*•)", text) for s in sentences(line)]
 
 
-def coverage(q: Question, present: frozenset[str]) -> float:
-    """IDF-weighted share of the question's content stems among present."""
-    if not q.stems:
-        return 0.0
-    total = sum(q.weight(s) for s in q.stems)
-    return sum(q.weight(s) for s in q.stems if s in present) / total if total else 0.0
+def coverage(q: Question, present: frozenset[str], own: bool = False) -> float:
+    """IDF-weighted share of the question's content stems among present; own: of the stems the question itself
+    asks with (a follow-up's words from the turn before left out)."""
+    wanted = [s for s in q.stems if not (own and s in q.context)]
+    total = sum(q.weight(s) for s in wanted)
+    return sum(q.weight(s) for s in wanted if s in present) / total if total else 0.0
 
 
 def has_type(kind: str, text: str) -> bool:
@@ -153,6 +153,12 @@ def f_cov(q: Question, v: View, pool: Pool) -> float:
     return coverage(q, v.text_stems | v.heading_stems)
 
 
+def f_cov_own(q: Question, v: View, pool: Pool) -> float:
+    """Coverage of the question's own words (a follow-up's carried words left out: "how many delegations took the
+    floor?" after a question on the review must be answered about delegations, not about the review)."""
+    return coverage(q, v.text_stems | v.heading_stems, own=True)
+
+
 def f_cov_sentence(q: Question, v: View, pool: Pool) -> float:
     """Coverage by the best single sentence, plus a half when it holds the kind of answer asked for."""
     return best_sentence(q, v)[0]
@@ -191,11 +197,18 @@ def f_answer_type(q: Question, v: View, pool: Pool) -> float:
     return 1.0 if q.answer_type and has_type(q.answer_type, v.passage.text) else 0.0
 
 
+# Words that count people: "how many staff" is answered by "one employee", "how many people" by "22 members".
+PEOPLE = frozenset({"person", "ppl", "staff", "employe", "member", "individu", "citizen", "resid"})
+
+
 def f_count(q: Question, v: View, pool: Pool) -> float:
-    """For "how many"/"what share": 1 when a sentence gives a figure and names what is counted (a focus word)."""
+    """For "how many"/"what share": 1 when a sentence gives a figure and names what is counted (a focus word; any
+    word for people when people are counted)."""
     if not q.numeric:
         return 0.0
     wanted = set(q.focus) or set(q.stems)
+    if wanted & PEOPLE:
+        wanted |= PEOPLE
     return 1.0 if any(has_type(q.answer_type, s) and wanted & st for s, st in v.sentences) else 0.0
 
 
@@ -263,7 +276,7 @@ def f_length(q: Question, v: View, pool: Pool) -> float:
 
 FEATURES: Mapping[str, Callable[[Question, View, Pool], float]] = {
     "rrf": f_rrf, "dense": f_dense, "dense_rel": f_dense_rel, "bm25_rel": f_bm25_rel, "cov": f_cov,
-"cov_sentence": f_cov_sentence, "focus": f_focus, "entity_missing": f_entity_missing,
+"cov_own": f_cov_own, "cov_sentence": f_cov_sentence, "focus": f_focus, "entity_missing": f_entity_missing,
     "year": f_year, "doc_ref": f_doc_ref, "answer_type": f_answer_type, "count": f_count, "kind": f_kind,
     "prev_cited": f_prev_cited, "length": f_length, "dense_first": f_dense_first, "keyword_first": f_keyword_first,
     "doc_share": f_doc_share, "phrase": f_phrase, "prev_doc": f_prev_doc, "type_focus": f_type_focus,

@@ -137,6 +137,7 @@ class Question:
     search: str
     lang: str = "en"
     stems: tuple[str, ...] = ()
+    context: frozenset[str] = frozenset()  # the stems a follow-up carries from the turn before (not its own)
     weights: Mapping[str, float] = field(default_factory=dict)
     doc_freq: Mapping[str, int] = field(default_factory=dict)
     words: Mapping[str, str] = field(default_factory=dict)  # stem -> a question word it came from
@@ -206,7 +207,8 @@ def analyze(text: str, corpus: Corpus | None = None, history: Sequence | None = 
     entities = _entities(asked)
     previous_cited, followup = turn.cited, turn.followup
     return Question(
-        text=text, search=search, lang=lang, stems=stems_, weights=weights, doc_freq=doc_freq, words=words,
+        text=text, search=search, lang=lang, stems=stems_, context=frozenset(context_stems), weights=weights,
+        doc_freq=doc_freq, words=words,
         focus=focus, predicate=predicate, answer_type=_answer_type(own),
         recommendation=bool(_RECOMMENDATION.search(own) or (followup and _RECOMMENDATION.search(context)
                                                             and (_LIST.search(own) or _BACK_TO_LIST.search(own))))
