@@ -170,14 +170,8 @@ class HybridRetriever:
         return fused
 
     def _dense(self, query: str, filters: Filters, allowed: set[str] | None) -> list[tuple[Passage, float]]:
-        clauses = []
-        if allowed is not None:
-            clauses.append({"doc_id": {"$in": sorted(allowed)}})
-        if filters.section_kinds:
-            clauses.append({"section_kind": {"$in": list(filters.section_kinds)}})
-        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         vector = self.index.embedder.embed_query(query)
-        hits = self.index.store.query(vector, self.candidates, where=where, live=self.index.live)
+        hits = self.index.nearest(vector, self.candidates, doc_ids=allowed, section_kinds=filters.section_kinds)
         return [(h.passage, h.score) for h in hits]
 
     def _fuse(self, dense: list[tuple[Passage, float]], keyword: list[tuple[str, float]]) -> list[Retrieved]:

@@ -1,3 +1,7 @@
+from dataclasses import replace
+
+import numpy as np
+
 from ingest.types import DocumentMeta, Passage
 from vectorstore.store import DocRecord, version_of
 
@@ -71,3 +75,19 @@ def test_delete_document_removes_manifest_passages_and_keywords(make_index):
 
 def test_version_of_is_prefix():
     assert version_of("abcdef0123456789") == "abcdef0123"
+
+
+def test_nearest_is_exact_and_filters_by_section_kind(make_index):
+    index = make_index()
+    texts = ["mahallas cooperation", "trade union", "mahallas and women", "legal aid"]
+    ps = [replace(p, section_kind="recommendation" if p.ordinal % 2 else "body") for p in _passages("v1", texts)]
+    vectors = index.embedder.embed_documents(texts)
+    index.store.add_passages(ps, vectors, "v1", META)
+    index.store.commit_document(DocRecord(META, "v1", len(ps)))
+    query = index.embedder.embed_query("mahallas")
+    exact = sorted(range(len(ps)), key=lambda i: -float(np.dot(vectors[i], query) /
+                                                          (np.linalg.norm(vectors[i]) * np.linalg.norm(query))))
+    assert [h.passage.id for h in index.nearest(query, 4)] == [ps[i].id for i in exact]
+    kinds = index.nearest(query, 4, section_kinds=("recommendation",))
+    assert {h.passage.section_kind for h in kinds} == {"recommendation"} and len(kinds) == 2
+    assert index.nearest(query, 4, doc_ids={"other"}) == []

@@ -8,14 +8,15 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection, Sequence
 
 from ingest.errors import StoreError
 from ingest.types import Passage
 from vectorstore.embeddings import Embedder
+from vectorstore.exact import ExactVectors
 from vectorstore.keyword import KeywordIndex
 from vectorstore.repair import ensure_readable
-from vectorstore.store import DocRecord, PassageStore
+from vectorstore.store import DocRecord, Hit, PassageStore
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Index:
         self._lock = threading.Lock()
         ensure_readable(self.store, lambda: self.embedder)  # a damaged vector index is rebuilt before any use
         self.keyword = KeywordIndex(keyword_path)
+        self.vectors = ExactVectors(self.store.all_vectors, self.store.vectors_of)
         # caches derived from this store's passages (the recommendations' tags and vectors) live beside its keyword
         # index, so they have the same scope: one store, one embedder
         self.cache_dir = Path(keyword_path).with_name(Path(keyword_path).stem + "-recommendations")
@@ -75,6 +77,15 @@ class Index:
                 log.info("keyword index: %d documents synced", changed)
             self._manifest, self._live, self._last_sync = manifest, live, now
         return self._manifest
+
+    def nearest(self, vector: Sequence[float], n: int, doc_ids: Collection[str] | None = None,
+                section_kinds: Sequence[str] = ()) -> list[Hit]:
+        """The n live passages nearest to vector by cosine similarity, found exactly (vectorstore.exact says why
+        not by Chroma's HNSW search), best first; only of doc_ids and section_kinds when given."""
+        ids = self.store.ids_of_kinds(section_kinds) if section_kinds else None
+        found = self.vectors.search(vector, n, self.live, doc_ids, ids)
+        passages = {p.id: p for p in self.store.get([pid for pid, _ in found])}
+        return [Hit(passages[pid], score) for pid, score in found if pid in passages]
 
     @property
     def live(self) -> dict[str, str]:

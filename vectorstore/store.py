@@ -16,6 +16,8 @@ import logging
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+import numpy as np
+
 from ingest.errors import StoreError
 from ingest.types import DocumentMeta, Passage
 
@@ -185,6 +187,33 @@ class PassageStore:
         found = [_passage(pid, text, meta) for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
                  if live.get(meta.get("doc_id")) == meta.get("version")]
         return sorted(found, key=lambda p: (p.doc_id, p.ordinal))
+
+    @_guarded
+    def all_vectors(self) -> tuple[list[str], Any]:
+        """Every passage's id and vector (orphans too: the caller keeps the live ones), read in pages."""
+        ids: list[str] = []
+        pages = []
+        offset = 0
+        while True:
+            page = self._passages.get(include=["embeddings"], limit=_READ_PAGE, offset=offset)
+            ids.extend(page["ids"])
+            if len(page["ids"]):
+                pages.append(np.asarray(page["embeddings"], dtype=np.float32))
+            if len(page["ids"]) < _READ_PAGE:
+                return ids, (np.concatenate(pages) if pages else np.zeros((0, 0), dtype=np.float32))
+            offset += _READ_PAGE
+
+    @_guarded
+    def vectors_of(self, doc_id: str, version: str) -> tuple[list[str], Any]:
+        """One document version's passage ids and vectors."""
+        got = self._passages.get(where={"$and": [{"doc_id": doc_id}, {"version": version}]}, include=["embeddings"])
+        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
+
+    @_guarded
+    def ids_of_kinds(self, section_kinds: Sequence[str]) -> set[str]:
+        """Ids of the passages of these section kinds ("recommendation", "response", ...)."""
+        got = self._passages.get(where={"section_kind": {"$in": list(section_kinds)}}, include=[])
+        return set(got["ids"])
 
     @_guarded
     def query(self, vector: Sequence[float], n: int, where: dict | None = None,
