@@ -19,8 +19,8 @@ def test_backup_restore_roundtrip_gives_identical_search(make_index, tmp_path):
     assert [d.meta for d in dst.documents()] == [d.meta for d in src.documents()]
     assert dst.keyword.search("mahallas", 5) == src.keyword.search("mahallas", 5)
     q = src.embedder.embed_query("mahallas")
-    assert ([h.passage for h in dst.store.query(q, 2, live=dst.live)]
-            == [h.passage for h in src.store.query(q, 2, live=src.live)])
+    assert ([h.passage for h in dst.nearest(q, 2)]
+            == [h.passage for h in src.nearest(q, 2)])
 
 
 def test_restore_rejects_foreign_file_without_touching_index(make_index, tmp_path):

@@ -71,7 +71,7 @@ def test_repair_damaged_vector_index_is_rebuilt_on_open_with_the_same_records(bi
     assert any("is damaged" in r.message and "rebuilding it from the records in Chroma's database" in r.message
                for r in caplog.records)
     assert _records(index) == before  # ids, texts, metadata and vectors
-    hits = index.store.query(index.embedder.embed_query("complaints about legal aid"), 3, live=index.live)
+    hits = index.nearest(index.embedder.embed_query("complaints about legal aid"), 3)
     assert len(hits) == 3 and not list(store.glob("recovery-*"))
     assert repair.damage(index.store) == {}
 

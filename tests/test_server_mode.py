@@ -116,7 +116,7 @@ def test_server_two_processes_see_each_others_ingest_and_delete(tmp_path, prefix
     reader.refresh()
     assert reader.keyword.search(MARKER, 5) == []
     vector = reader.embedder.embed_query(f"{MARKER} programme mediators")
-    assert reader.store.query(vector, 5, live=reader.live) == []
+    assert reader.nearest(vector, 5) == []
     assert HybridRetriever(reader).candidates_for(f"{MARKER} programme mediators", pool=3) == []
 
 

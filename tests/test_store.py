@@ -24,10 +24,10 @@ def test_passages_invisible_until_manifest_commit(make_index):
     index = make_index()
     _add(index, "v1", ["mahallas cooperation", "trade union"])
     index.refresh(force=True)
-    assert index.store.query(index.embedder.embed_query("mahallas"), 5, live=index.live) == []
+    assert index.nearest(index.embedder.embed_query("mahallas"), 5) == []
     index.store.commit_document(DocRecord(META, "v1", 2))
     index.refresh(force=True)
-    hits = index.store.query(index.embedder.embed_query("mahallas"), 5, live=index.live)
+    hits = index.nearest(index.embedder.embed_query("mahallas"), 5)
     assert [h.passage.paragraph for h in hits][0] == "1"
 
 

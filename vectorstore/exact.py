@@ -37,7 +37,7 @@ class _Block:
 class _State:
     """Every live passage: ids, the stacked vectors, and each row's document (an index into docs)."""
 
-    live: tuple[tuple[str, str], ...]
+    live: Mapping[str, str]  # the manifest's doc_id -> version these rows are of
     ids: tuple[str, ...]
     matrix: np.ndarray
     row_doc: np.ndarray
@@ -84,12 +84,11 @@ class ExactVectors:
         return [(state.ids[i], float(scores[i])) for i in top]
 
     def _sync(self, live: Mapping[str, str]) -> _State:
-        key = tuple(sorted(live.items()))
         state = self._state
-        if state is not None and state.live == key:
+        if state is not None and state.live == live:
             return state
         with self._lock:
-            if self._state is not None and self._state.live == key:
+            if self._state is not None and self._state.live == live:
                 return self._state
             blocks = {d: b for d, b in self._blocks.items() if live.get(d) == b.version}
             if not self._blocks and live:
@@ -107,7 +106,7 @@ class ExactVectors:
                       else np.zeros((0, dim), dtype=np.float32))
             row_doc = np.repeat(np.arange(len(parts)), [len(b.ids) for b in parts])
             self._blocks = blocks
-            self._state = _State(key, ids, matrix, row_doc, docs)
+            self._state = _State(dict(live), ids, matrix, row_doc, docs)
             return self._state
 
 

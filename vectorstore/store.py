@@ -216,21 +216,6 @@ class PassageStore:
         return set(got["ids"])
 
     @_guarded
-    def query(self, vector: Sequence[float], n: int, where: dict | None = None,
-              live: dict[str, str] | None = None) -> list[Hit]:
-        """Nearest passages by cosine similarity (score = 1 - distance), orphans dropped when live is given."""
-        # Chroma 1.5 returns what it has when n exceeds the collection: no count() round trip per question.
-        res = self._passages.query(query_embeddings=[list(vector)], n_results=n, where=where or None,
-                                   include=["documents", "metadatas", "distances"])
-        hits = []
-        for pid, text, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
-                                         res["distances"][0]):
-            if live is not None and live.get(meta.get("doc_id")) != meta.get("version"):
-                continue
-            hits.append(Hit(_passage(pid, text, meta), 1.0 - float(dist)))
-        return hits
-
-    @_guarded
     def count(self) -> int:
         return self._passages.count()
 
