@@ -83,6 +83,20 @@ def test_absent_is_scoped_to_document_and_article():
     assert idx.absent("other", 1, [kazakh]) == [kazakh]
 
 
+def test_absent_follows_each_document_through_replacements():
+    # absent() reads only the rowid span docs records for the document: a replaced document's new rows (after its
+    # neighbour's) must be the ones read, and the neighbour's words never count for it
+    idx = KeywordIndex(":memory:")
+    idx.replace_document("d1", "v1", [_p("a", "d1", "Kazakhstan hosted a forum")])
+    idx.replace_document("d2", "v1", [_p("b", "d2", "Baku hosted a forum"), _p("c", "d2", "Baku again")])
+    idx.replace_document("d1", "v2", [_p("a", "d1", "Tashkent hosted a forum"), _p("d", "d1", "Nothing else")])
+    kazakh, tashkent, baku = stem("kazakhstan"), stem("tashkent"), stem("baku")
+    assert idx.absent("d1", 0, [kazakh, tashkent, baku]) == [kazakh, baku]
+    assert idx.absent("d2", 0, [tashkent, baku]) == [tashkent]
+    idx.remove_document("d2")
+    assert idx.absent("d2", 0, [baku]) == [baku]
+
+
 def test_hyphenated_name_is_found_as_a_phrase_of_its_stems():
     idx = KeywordIndex(":memory:")
     idx.replace_document("d1", "v1", [_p("a", "d1", "The Anti-Cancer Society runs mobile teams")])
@@ -95,3 +109,25 @@ def test_query_terms_drop_contractions():
     from vectorstore.keyword import query_terms
 
     assert query_terms("Why couldn't the Ombudsman meet NGOs?") == ["ombudsman", "meet", "ngos"]
+
+
+def test_tokens_fold_diacritics_and_case_like_unicode61_ascii_or_not():
+    from vectorstore.terms import tokens
+
+    assert tokens("Ombudsman ÉLAN Café naïve Şəki") == ["ombudsman", "elan", "cafe", "naive", "səki"]
+    assert tokens("Ombudsman ELAN Cafe") == ["ombudsman", "elan", "cafe"]
+
+
+def test_search_leaves_out_a_term_in_half_the_passages_and_falls_back_when_too_few_match():
+    idx = KeywordIndex(":memory:")
+    texts = ["The Ombudsman visited prisons", "The Ombudsman met NGOs", "The Ombudsman wrote a report",
+             "Parliament debated prisons", "A report on schools"]
+    idx.replace_document("d1", "v1", [_p(f"p{i}", "d1", t) for i, t in enumerate(texts)])
+    ombudsman, prison = stem("ombudsman"), stem("prisons")
+    assert idx._informative([ombudsman, prison]) == [prison]  # "ombudsman" is in 3 of 5 passages
+    # enough passages hold "prisons": those two, in the order all terms give (BM25 weighs "ombudsman" at ~0)
+    assert [pid for pid, _ in idx.search("Ombudsman prisons", 2)] == ["p3", "p0"]
+    assert [pid for pid, _ in idx._search([ombudsman, prison], 2, [], "")] == ["p3", "p0"]
+    # more asked for than hold "prisons": all terms, so the Ombudsman-only passages fill the list as before
+    assert [pid for pid, _ in idx.search("Ombudsman prisons", 5)][:2] == ["p3", "p0"]
+    assert len(idx.search("Ombudsman prisons", 5)) == 4

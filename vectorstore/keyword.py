@@ -31,9 +31,13 @@ log = logging.getLogger(__name__)
 
 # Bump when the tables change; the stems' version is part of it (vectorstore.terms): the file is a cache, an old
 # one is simply rebuilt.
-_SCHEMA_VERSION = 5 * 100_000 + terms_version()
+_SCHEMA_VERSION = 6 * 100_000 + terms_version()
+# docs keeps the rowid span of each document's rows (inserted in one go): a "rowid BETWEEN" beside MATCH lets FTS5
+# seek into a term's posting list, so asking whether one document uses a word common elsewhere reads only that
+# document's postings (0.5 ms) instead of every row with the word (150 ms for a word in 100k rows).
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL,
+                                 first_rowid INTEGER NOT NULL, last_rowid INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     text, context, id UNINDEXED, doc_id UNINDEXED, section_kind UNINDEXED, article UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 0'
@@ -141,9 +145,13 @@ class KeywordIndex:
         try:
             with self._guard() as conn, conn:
                 conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
-                conn.executemany("INSERT INTO fts (text, context, id, doc_id, section_kind, article) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
-                conn.execute("INSERT OR REPLACE INTO docs (doc_id, version) VALUES (?, ?)", (doc_id, version))
+                first = last = 0
+                for row in rows:
+                    last = conn.execute("INSERT INTO fts (text, context, id, doc_id, section_kind, article) "
+                                        "VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid or 0
+                    first = first or last
+                conn.execute("INSERT OR REPLACE INTO docs (doc_id, version, first_rowid, last_rowid) "
+                             "VALUES (?, ?, ?, ?)", (doc_id, version, first, last))
         except _Damaged:
             pass
 
@@ -191,14 +199,34 @@ class KeywordIndex:
         terms = content_stems(query)
         if not terms:
             return []
-        match = " OR ".join(_match(t) for t in terms)
+        filters = [(column, list(values)) for column, values in (("doc_id", doc_ids), ("section_kind", section_kinds))
+                   if values is not None]
+        informative = self._informative(terms)
+        if informative != terms:
+            found = self._search(informative, n, filters, query)
+            if len(found) >= n:
+                return found
+        return self._search(terms, n, filters, query)
+
+    def _informative(self, terms: list[str]) -> list[str]:
+        """The terms without those in half the passages or more. FTS5's BM25 gives such a term an IDF of 1e-6,
+        so it changes no ranking, but matching it makes FTS5 score every passage that holds it: a question with
+        "ombudsman" and "2024" in a 100k-passage index took 120-210 ms instead of 15-95. The search falls back to
+        all terms when the others match fewer passages than asked for, so the result is the same either way."""
+        if len(terms) < 2:
+            return terms
+        total = self.count()
+        freq = self.doc_freq(terms)
+        kept = [t for t in terms if 2 * freq.get(t, 0) < total]
+        return kept or terms
+
+    def _search(self, terms: list[str], n: int, filters: list[tuple[str, list]], query: str
+                ) -> list[tuple[str, float]]:
         sql = f"SELECT id, -{_BM25} AS score FROM fts WHERE fts MATCH ?"
-        params: list = [match]
-        for column, values in (("doc_id", doc_ids), ("section_kind", section_kinds)):
-            if values is not None:
-                values = list(values)
-                sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
-                params.extend(values)
+        params: list = [" OR ".join(_match(t) for t in terms)]
+        for column, values in filters:
+            sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
+            params.extend(values)
         sql += f" ORDER BY {_BM25} LIMIT ?"
         params.append(n)
         try:
@@ -229,11 +257,14 @@ class KeywordIndex:
         missing = []
         try:
             with self._guard() as conn:
+                span = conn.execute("SELECT first_rowid, last_rowid FROM docs WHERE doc_id = ?",
+                                    (doc_id,)).fetchone() or (0, -1)  # a document not held uses no word
                 for stem_ in stems_:
                     if not stem_.strip():
                         continue
-                    row = conn.execute("SELECT 1 FROM fts WHERE fts MATCH ? AND doc_id = ? AND article = ? LIMIT 1",
-                                       (_match(stem_), doc_id, article_index)).fetchone()
+                    row = conn.execute("SELECT 1 FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? "
+                                       "AND doc_id = ? AND article = ? LIMIT 1",
+                                       (_match(stem_), *span, doc_id, article_index)).fetchone()
                     if row is None:
                         missing.append(stem_)
         except _Damaged:
