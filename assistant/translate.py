@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ingest import yamldata
 
 _CYRILLIC = re.compile(r"[а-яёўқғҳА-ЯЁЎҚҒҲ]")
 # Letters of Azerbaijani and Uzbek Latin that English never uses (no IGNORECASE: "ı" would fold to "i").
@@ -24,7 +24,7 @@ _TOKEN = re.compile(r"[\w'ʻ‘’-]+", re.UNICODE)
 def glossary() -> dict[str, tuple[tuple[str, str], ...]]:
     """(word beginning, English term) pairs by their first two letters, longest beginnings first so that the most
     specific wins. A beginning may span words ("рабочая групп"): it matches the text from a word onward."""
-    data = yaml.safe_load(resources.files("assistant").joinpath("data/glossary.yaml").read_text(encoding="utf-8"))
+    data = yamldata.safe_load(resources.files("assistant").joinpath("data/glossary.yaml").read_text(encoding="utf-8"))
     by_start: dict[str, list[tuple[str, str]]] = {}
     for english, prefixes in data.items():
         for prefix in prefixes:

@@ -11,13 +11,15 @@ keeps apart (ratification / ratify, detention / detained), and a small thesaurus
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 import zlib
 from functools import lru_cache
 from importlib import resources
 
 import snowballstemmer
-import yaml
+
+from ingest import yamldata
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -56,7 +58,7 @@ _BRITISH = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing)$")
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
     """Words this domain uses for the same thing (vectorstore/data/synonyms.yaml); they share one stem."""
     text = resources.files("vectorstore").joinpath("data/synonyms.yaml").read_text(encoding="utf-8")
-    return tuple(tuple(str(w).lower() for w in group) for group in yaml.safe_load(text))
+    return tuple(tuple(str(w).lower() for w in group) for group in yamldata.safe_load(text))
 
 
 @lru_cache(maxsize=1)
@@ -77,8 +79,16 @@ def tokens(text: str) -> list[str]:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # nothing to decompose
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.lower()).translate(_combining_marks())
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """Every combining mark, for str.translate: 40x faster than testing each character (30 ms of a question at
+    100k passages went to that); built once (0.13 s)."""
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
 
 
 @lru_cache(maxsize=200_000)

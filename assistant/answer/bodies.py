@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from ingest import yamldata
 from ingest.errors import ConfigError
 
 
@@ -29,7 +30,7 @@ def parse(text: str) -> tuple[Body, ...]:
         ConfigError: the YAML is malformed or an entry lacks names or when.
     """
     try:
-        entries = yaml.safe_load(text) or []
+        entries = yamldata.safe_load(text) or []
         return tuple(Body(tuple(e["names"]), tuple(tuple(_beginning(w) for w in line) for line in e["when"]))
                      for e in entries)
     except (yaml.YAMLError, KeyError, TypeError) as exc:

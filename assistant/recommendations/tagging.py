@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 import yaml
 
+from ingest import yamldata
 from ingest.errors import ConfigError
 
 # MiniLM similarity to a one-sentence description is a weak signal (generic "human rights" wording scores 0.5 against
@@ -98,7 +99,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
     if text is None:
         text = resources.files(_VOCABULARY[0]).joinpath(_VOCABULARY[1]).read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yamldata.safe_load(text) or {}
         return Vocabulary(tuple(_entry(e) for e in data.get("themes", ())),
                           tuple(_entry(e) for e in data.get("groups", ())))
     except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:

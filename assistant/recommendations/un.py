@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 
 import yaml
 
+from ingest import yamldata
 from ingest.errors import ConfigError
 
 _FILE = ("assistant.data", "un_categories.yaml")
@@ -63,7 +64,7 @@ def load_un_mapping(text: str | None = None) -> UNMapping:
     if text is None:
         text = resources.files(_FILE[0]).joinpath(_FILE[1]).read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yamldata.safe_load(text) or {}
         themes = {str(code): _ids(ids) for code, ids in (data.get("themes") or {}).items()}
         persons = {" ".join(str(k).lower().split()): _ids(ids)
                    for k, ids in (data.get("affected_persons") or {}).items()}
