@@ -82,10 +82,15 @@ class Index:
                 section_kinds: Sequence[str] = ()) -> list[Hit]:
         """The n live passages nearest to vector by cosine similarity, found exactly (vectorstore.exact says why
         not by Chroma's HNSW search), best first; only of doc_ids and section_kinds when given."""
-        ids = self.store.ids_of_kinds(section_kinds) if section_kinds else None
-        found = self.vectors.search(vector, n, self.live, doc_ids, ids)
+        found = self.nearest_ids(vector, n, doc_ids, section_kinds)
         passages = {p.id: p for p in self.store.get([pid for pid, _ in found])}
         return [Hit(passages[pid], score) for pid, score in found if pid in passages]
+
+    def nearest_ids(self, vector: Sequence[float], n: int, doc_ids: Collection[str] | None = None,
+                    section_kinds: Sequence[str] = ()) -> list[tuple[str, float]]:
+        """nearest() as (passage id, cosine) pairs, for a caller that reads these passages with others at once."""
+        ids = self.store.ids_of_kinds(section_kinds) if section_kinds else None
+        return self.vectors.search(vector, n, self.live, doc_ids, ids)
 
     @property
     def live(self) -> dict[str, str]:
