@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -73,7 +74,8 @@ def main() -> None:
     roma = set(json.loads(ROMA.read_text(encoding="utf-8"))["numbers"])
     report2 = CYCLES[2][0]
 
-    rows, data = [], {}
+    rows: list[list] = []
+    data: dict[str, dict[str, Any]] = {}
     for name, ids in GROUPS:
         gid = next((i for i in ids if i in group_ids), ids[0])
         gold = {n for n, un in un_list.items() if gid in gold_of(un, mapping, roma, group_ids)[1]}

@@ -154,8 +154,10 @@ def child_query(cfg: dict) -> dict:
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(cfg["profile"])
+    slowest = sorted(zip(latencies, questions), reverse=True)[:3]
     return {"p50_ms": statistics.median(latencies), "p95_ms": _p95(latencies), "max_ms": max(latencies),
-            "questions": len(latencies), "rss_mb": _rss_now_mb(), "peak_rss_mb": peak_rss_mb(),
+            "questions": len(latencies), "slowest": [{"ms": round(ms, 1), "question": q} for ms, q in slowest],
+            "rss_mb": _rss_now_mb(), "peak_rss_mb": peak_rss_mb(),
             "sync_s": sync_s, "passages": index.store.count()}
 
 
