@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.recommendations.items import number_key  # noqa: E402
 from bench._report import table, write  # noqa: E402
 from bench._un_list import read_un_list  # noqa: E402
 from bench.recommendations import CYCLES, GROUPS, REAL, ROMA, UN_LIST, gold_of, half  # noqa: E402
@@ -116,7 +117,7 @@ def main() -> None:
                                "; ".join(c.label for c in answer.citations)])
 
     differ = sorted({(name.rsplit(" (", 1)[0], n, kind) for name, row in data.items()
-                     for kind in ("missed", "extra") for n in row[kind]}, key=lambda d: (d[0], _number_key(d[1])))
+                     for kind in ("missed", "extra") for n in row[kind]}, key=lambda d: (d[0], number_key(d[1])))
     differ_rows = [[group, n, "listed, not labelled by the UN" if kind == "extra" else "labelled by the UN, not listed",
                     ", ".join(un_list[n].persons), un_list[n].text[:110]] for group, n, kind in differ]
     seconds = time.perf_counter() - started
@@ -138,10 +139,6 @@ def main() -> None:
         table(["question", "answer", "expected", "equal", "cited"], count_rows)])
     print(md)
     write("chat-lists", md, {"embedder": args.embedder, "groups": data, "counts": counts, "seconds": seconds})
-
-
-def _number_key(number: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in number.split("."))
 
 
 def _recall(gold: set[str], listed: set[str]) -> float | None:

@@ -11,7 +11,6 @@ keeps apart (ratification / ratify, detention / detained), and a small thesaurus
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 import zlib
 from functools import lru_cache
@@ -87,8 +86,9 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1)
 def _combining_marks() -> dict[int, None]:
     """Every combining mark, for str.translate: 40x faster than testing each character (30 ms of a question at
-    100k passages went to that); built once (0.13 s)."""
-    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+    100k passages went to that); built once (0.012 s). Planes 2 and up hold ideographs and tags, no combining mark
+    (the last is U+1E94A in Unicode 14), so the scan stops at U+20000; the whole range took 0.13 s, same table."""
+    return {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
 
 
 @lru_cache(maxsize=200_000)
