@@ -131,3 +131,23 @@ def test_search_leaves_out_a_term_in_half_the_passages_and_falls_back_when_too_f
     # more asked for than hold "prisons": all terms, so the Ombudsman-only passages fill the list as before
     assert [pid for pid, _ in idx.search("Ombudsman prisons", 5)][:2] == ["p3", "p0"]
     assert len(idx.search("Ombudsman prisons", 5)) == 4
+
+
+def test_doc_freq_counts_follow_this_index_own_writes():
+    idx = KeywordIndex(":memory:")
+    idx.replace_document("d1", "v1", [_p("a", "d1", "Roma children")])
+    assert idx.doc_freq([stem("roma")]) == {stem("roma"): 1}
+    idx.replace_document("d2", "v1", [_p("b", "d2", "Roma settlements")])
+    assert idx.doc_freq([stem("roma")]) == {stem("roma"): 2}
+    idx.remove_document("d1")
+    assert idx.doc_freq([stem("roma")]) == {stem("roma"): 1}
+
+
+def test_doc_freq_counts_follow_writes_made_by_another_process(tmp_path):
+    # the app keeps counts between questions; an ingest run elsewhere on the same file must not leave them stale
+    # (a stale 0 would tell the user "the documents never mention" a word a new document holds)
+    path = tmp_path / "keyword.sqlite3"
+    reader, writer = KeywordIndex(path), KeywordIndex(path)
+    assert reader.doc_freq([stem("mahalla")]) == {stem("mahalla"): 0}
+    writer.replace_document("d1", "v1", [_p("a", "d1", "The mahalla committees")])
+    assert reader.doc_freq([stem("mahalla")]) == {stem("mahalla"): 1}

@@ -46,6 +46,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 # BM25 column weights: a word in the paragraph counts fully, one in its heading or article title less,
 # because the heading is shared by every paragraph under it.
 _BM25 = "bm25(fts, 1.0, 0.35)"
+_MAX_COUNTS = 100_000  # cached doc_freq answers before the cache starts afresh
 
 
 def query_terms(text: str) -> list[str]:
@@ -77,6 +78,8 @@ class KeywordIndex:
         self.path = str(path)
         self.needs_sync = False
         self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}  # doc_freq's answers while the file is unchanged (see _unchanged)
+        self._seen_version = -1
         if self.path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
@@ -112,7 +115,18 @@ class KeywordIndex:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(self.path + suffix).unlink(missing_ok=True)
         self.needs_sync = True
+        self._counts.clear()
         return self._connect()
+
+    def _unchanged(self, conn: sqlite3.Connection) -> dict[str, int]:
+        """The cached counts, emptied when another connection (an ingest in another process) has committed since
+        the last look; SQLite's data_version tells that in microseconds. This connection's own writes empty
+        the cache where they are made."""
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._seen_version or len(self._counts) > _MAX_COUNTS:
+            self._counts.clear()
+            self._seen_version = version
+        return self._counts
 
     @contextmanager
     def _guard(self) -> Iterator[sqlite3.Connection]:
@@ -144,6 +158,7 @@ class KeywordIndex:
                 for p in passages]
         try:
             with self._guard() as conn, conn:
+                self._counts.clear()
                 conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
                 first = last = 0
                 for row in rows:
@@ -158,6 +173,7 @@ class KeywordIndex:
     def remove_document(self, doc_id: str) -> None:
         try:
             with self._guard() as conn, conn:
+                self._counts.clear()
                 conn.execute("DELETE FROM fts WHERE doc_id = ?", (doc_id,))
                 conn.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
         except _Damaged:
@@ -239,14 +255,19 @@ class KeywordIndex:
             return []
 
     def doc_freq(self, stems_: Iterable[str]) -> dict[str, int]:
-        """How many passages contain each stem (or stem phrase: "anti cancer"), for IDF weights."""
+        """How many passages contain each stem (or stem phrase: "anti cancer"), for IDF weights. Counts are kept
+        while the file is unchanged: a count of a common word takes milliseconds at 100k passages, and every
+        question asks for its words twice (its IDF weights, then keyword search leaving out the common ones)."""
         wanted = list(stems_)
         out = {}
         try:
             with self._guard() as conn:
+                counts = self._unchanged(conn)
                 for stem_ in wanted:
-                    out[stem_] = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
-                                              (_match(stem_),)).fetchone()[0] if stem_.strip() else 0
+                    if stem_ not in counts:
+                        counts[stem_] = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?",
+                                                     (_match(stem_),)).fetchone()[0] if stem_.strip() else 0
+                    out[stem_] = counts[stem_]
         except _Damaged:
             return {stem_: 0 for stem_ in wanted}
         return out
