@@ -94,10 +94,6 @@ def test_a_question_naming_nothing_is_left_to_the_passage_path():
     assert not c.names_something
 
 
-def test_numbers_sort_numerically():
-    assert sorted(["140.10", "140.9", "115.3", ""], key=recommend.number_key) == ["115.3", "140.9", "140.10", ""]
-
-
 def test_list_counts_every_match_groups_by_document_newest_first_and_shows_n_of_m():
     c, q = criteria_for("Which recommendations concern Roma?")
     items = recommend.matching(ITEMS, c, WORDS)

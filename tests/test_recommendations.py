@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from assistant.recommendations import RecommendationExplorer, recommendation_items
-from assistant.recommendations.items import canonical_state, states_of, text_warnings
+from assistant.recommendations.items import canonical_state, number_key, states_of, text_warnings
 from ingest.errors import ConfigError
 from ingest.types import DocumentMeta, Passage
 from tests.conftest import SAMPLE_CORPUS, SHARED
@@ -458,3 +458,7 @@ def test_recommendations_a_state_received_are_not_those_it_made(make_index):
         assert answer.text.startswith("The documents hold no UPR review of Chile"), question
     made = assistant.ask("Which recommendations did Chile make?")
     assert made.answerable and "115.1" in made.text  # Chile as the recommending State: its item, from Slovenia's
+
+
+def test_numbers_sort_numerically_unnumbered_last():
+    assert sorted(["140.10", "140.9", "", "115.3"], key=number_key) == ["115.3", "140.9", "140.10", ""]

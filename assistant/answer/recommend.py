@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import Draft
 from assistant.answer.question import Question
-from assistant.recommendations.items import own_text
+from assistant.recommendations.items import number_key, own_text
 from assistant.types import Citation
 from ingest.countries import country_named
 from vectorstore.terms import stem, stem_set
@@ -251,12 +251,6 @@ def _actor_matches(country: str, item) -> bool:
 def _coverage(topic: Sequence[str], present: frozenset[str], weights: Mapping[str, float]) -> float:
     total = sum(weights.get(s, 1.0) for s in topic)
     return sum(weights.get(s, 1.0) for s in topic if s in present) / total if total else 0.0
-
-
-def number_key(number: str) -> tuple:
-    """Sort key of a recommendation number: "140.9" before "140.10", unnumbered last."""
-    parts = re.findall(r"\d+", number or "")
-    return (0, *map(int, parts)) if parts else (1,)
 
 
 @dataclass(frozen=True)
