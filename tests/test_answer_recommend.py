@@ -305,3 +305,21 @@ def test_a_followup_narrows_the_list_before_it():
         assert q.recommendation, question
         c = recommend.criteria(q, recommend.mentioned(VOCABULARY, q.search), (), ["Slovenia"])
         assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == paragraphs, question
+
+
+def test_who_recommends_when_it_is_no_state():
+    for question in ("What has the Committee against Torture recommended on overcrowding?",
+                     "CAT's recommendations on asylum centres", "recommendations by the Ombudsman on prisons"):
+        assert criteria_for(question)[0].other_recommender, question
+    for question in ("Which recommendations concern the Ombudsman?",  # the States' recommendations about it
+                     "Which national human rights institution recommendations did Slovenia accept?",
+                     "which countries recommended Slovenia set up an independent institution?"):
+        assert not criteria_for(question)[0].other_recommender, question
+
+
+def test_a_question_in_another_language_names_who_recommends_without_the_verb():
+    # the translation is a bag of English words ("what recommendations Ombudsman gender marker documents")
+    assert criteria_for("Что рекомендовал омбудсмен насчёт смены гендерного маркера в документах?")[0].other_recommender
+    assert not criteria_for("Какие рекомендации касались омбудсмена?")[0].other_recommender  # the topic
+    assert not criteria_for("Как Словения отнеслась к рекомендации Польши создать отдельного омбудсмена по правам "
+                            "детей?")[0].other_recommender  # Poland recommended

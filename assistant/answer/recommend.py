@@ -48,7 +48,23 @@ _FRAME = frozenset(stem(w) for w in """recommendation recommend recommended reco
 _NUMBER = re.compile(r"(?<![\d./])\d{2,3}\.\d{1,3}(?![\d./])")  # "115.158", "140.10": a UN recommendation number
 _PROPER_NAME = re.compile(r"[A-Z][\w’'-]*(\s+(of|the|on|for|and|[A-Z][\w’'-]*))*\s+[A-Z][\w’'-]*")
 # "What did the Ombudsman recommend": the recommender, when the words before "recommend" name no State.
-_RECOMMENDER = re.compile(r"\b(?:did|does|do|has|have|had)\s+(.{2,80}?)\s+recommend", re.I)
+# Who recommends, when it is not a State: "what did the Ombudsman recommend", "the Committee against Torture
+# recommended", "CAT's recommendations", "recommendations by/of/from the Ombudsman". A bare "Ombudsman
+# recommendations" stays a topic in English ("ombudsman recommendations in the 2025 review": States' ones about it).
+_BODY = (r"(?:ombuds\w*|committee|rapporteur|commissioner|agency|agencies|institution|NGOs?|treaty bod(?:y|ies)|"
+         r"special procedures?|Council of Europe|CAT|CERD|CEDAW|CRC|CRPD|CESCR|CED|CMW|SPT|CPT|UNHCR|UNICEF|UNESCO|"
+         r"OHCHR|ILO|UNDP|OSCE|ODIHR|ECRI|GRECO|GREVIO|GRETA)")
+_RECOMMENDER = re.compile(rf"\b(?:did|does|do|has|have|had)\s+(.{{2,80}}?)\s+recommend"
+                          rf"|\b((?:[\w-]+\s+){{0,5}}?{_BODY})(?:\s+(?:had\s+|has\s+)?recommend(?:ed|s)\b|(?:’s|'s)\s+"
+                          rf"recommendations?\b)"
+                          rf"|\brecommendations?\s+(?:(?:made|issued)\s+)?(?:of|by|from)\s+"
+                          rf"((?:[\w-]+\s+){{0,5}}?{_BODY})\b", re.I)
+# A question in another language reaches here as a bag of English words ("что рекомендовал омбудсмен ..." ->
+# "what recommendations Ombudsman gender marker"): its verb is lost, so a body named in it, not as the topic
+# ("concern Ombudsman"), and no State named, is who recommends.
+_BODY_NAMED = re.compile(rf"\b{_BODY}\b", re.I)
+_AS_TOPIC = re.compile(rf"\b(?:concern\w*|about|on|regarding|relat\w+ to)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?{_BODY}\b",
+                       re.I)
 _NAMES_RECOMMENDATIONS = re.compile(r"\brecommendations?\b", re.I)
 _FILTER_START = re.compile(r"^\s*((with|in|for|from|to|by|of|on)\s+)?(which|what|list|name|show|give|how many)\b", re.I)
 _SUPPORTED = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|agree(d)?)\b", re.I)
@@ -166,8 +182,7 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
     topic = tuple(s for s in q.stems if s not in _FRAME and s not in country_stems and s not in tag_stems
                   and s not in title_stems and not s.isdigit())
     numbers = tuple(dict.fromkeys(_NUMBER.findall(q.search)))
-    recommender = _RECOMMENDER.search(q.search)
-    subject = recommender.group(1) if recommender else ""
+    subject = recommender(q.search, q.lang, bool(actors))
     other = bool(subject) and not any(a.lower() in subject.lower() for a in actors) \
         and bool(stem_set(subject) - _FRAME - country_stems)
     lead = tuple(s for s in stem_set(first) if s in topic)
@@ -175,6 +190,18 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
                     alternates=alternates, other_recommender=other, lead=lead, recipients=recipients,
                     show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
                     and not status, count=q.numeric)
+
+
+def recommender(text: str, lang: str = "en", state_named: bool = False) -> str:
+    """Who the question says recommends, as its words ("the Ombudsman"); "" when it says none. lang: the
+    question's language (text is then its English word bag); state_named: the question names a recommending State."""
+    found = _RECOMMENDER.search(text)
+    if found:
+        return next(g for g in found.groups() if g)
+    if lang != "en" and not state_named and not _AS_TOPIC.search(text):
+        body = _BODY_NAMED.search(text)
+        return body.group(0) if body else ""
+    return ""
 
 
 def _receives(country: str, text: str) -> bool:
