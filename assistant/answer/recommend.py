@@ -47,7 +47,6 @@ _FRAME = frozenset(stem(w) for w in """recommendation recommend recommended reco
     all any person persons people individuals""".split())
 _NUMBER = re.compile(r"(?<![\d./])\d{2,3}\.\d{1,3}(?![\d./])")  # "115.158", "140.10": a UN recommendation number
 _PROPER_NAME = re.compile(r"[A-Z][\w’'-]*(\s+(of|the|on|for|and|[A-Z][\w’'-]*))*\s+[A-Z][\w’'-]*")
-# "What did the Ombudsman recommend": the recommender, when the words before "recommend" name no State.
 # Who recommends, when it is not a State: "what did the Ombudsman recommend", "the Committee against Torture
 # recommended", "CAT's recommendations", "recommendations by/of/from the Ombudsman". A bare "Ombudsman
 # recommendations" stays a topic in English ("ombudsman recommendations in the 2025 review": States' ones about it).
