@@ -4,8 +4,10 @@
 
 Ingests Slovenia's three UPR cycles (working-group report + views) and OHCHR's thematic list of the 2nd cycle from
 ../shared/corpus-real, then asks the chat (Assistant.ask with the shipped weights, every item written out):
-- for each of the eight groups issue 12 names, "Which recommendations concern <group>?" (answered for every cycle
-  in the store, newest first) and "... in Slovenia's second review?": the 2nd-cycle recommendations the answer
+- for each of the eight groups issue 12 names, and four more the UN labels in that cycle (it labels none of the
+  2nd cycle's items with older persons or persons deprived of liberty), "Which recommendations concern <group>?"
+  (answered for every cycle in the store, newest first) and "... in Slovenia's second review?": the 2nd-cycle
+  recommendations the answer
   lists against those OHCHR's list labels with that group (precision and recall over recommendation numbers), and
   whether the count the answer states equals the items it lists (from every document);
 - "How many recommendations did Slovenia support / note in its second review?" and the same for the 4th cycle:
@@ -33,7 +35,15 @@ from bench.recommendations import CYCLES, GROUPS, REAL, ROMA, UN_LIST, gold_of, 
 ASKED = {"Roma": "Roma", "children": "children", "persons with disabilities": "persons with disabilities",
          "migrants, refugees, stateless": "migrants, refugees and stateless persons", "LGBTI": "LGBTI persons",
          "women": "women", "older persons": "older persons",
-         "persons deprived of liberty": "persons deprived of their liberty"}
+         "persons deprived of liberty": "persons deprived of their liberty",
+         "minorities": "minorities", "persons living in poverty": "persons living in poverty",
+         "disappeared persons": "disappeared persons",
+         "judges, lawyers, prosecutors": "judges, lawyers and prosecutors"}
+# The UN labels no 2nd-cycle recommendation with older persons or persons deprived of liberty (two of the eight
+# groups issue 12 names), so these four groups it does label are scored too (first run: 2026-12-02).
+OTHER_UN_GROUPS = (("minorities", ("minorities",)), ("persons living in poverty", ("persons_in_poverty",)),
+                   ("disappeared persons", ("disappeared_persons",)),
+                   ("judges, lawyers, prosecutors", ("justice_professionals",)))
 _COUNT = re.compile(r"^(\d+) recommendations? match")
 _FIGURES = re.compile(r"(\d+) of (\d+) recommendations (supported|noted)")
 
@@ -77,7 +87,7 @@ def main() -> None:
 
     rows: list[list] = []
     data: dict[str, dict[str, Any]] = {}
-    for name, ids in GROUPS:
+    for name, ids in GROUPS + OTHER_UN_GROUPS:
         gid = next((i for i in ids if i in group_ids), ids[0])
         gold = {n for n, un in un_list.items() if gid in gold_of(un, mapping, roma, group_ids)[1]}
         for asked_as, suffix in (("plain", "?"), ("review in words", " in Slovenia's second review?")):
@@ -122,7 +132,8 @@ def main() -> None:
                     ", ".join(un_list[n].persons), un_list[n].text[:110]] for group, n, kind in differ]
     seconds = time.perf_counter() - started
     md = "\n\n".join([
-        f"The chat's list answers (`{args.embedder}`, shipped weights) for the eight groups against OHCHR's "
+        f"The chat's list answers (`{args.embedder}`, shipped weights) for issue 12's eight groups and four "
+        "more the UN labels against OHCHR's "
         "UHRI labels of Slovenia's 2nd-cycle recommendations (Roma: examples/eval/upr2_roma_recommendations.json). "
         "Each group is asked plainly (\"Which recommendations concern Roma?\", answered for all three cycles, "
         "newest first) and naming the review in words (\"... in Slovenia's second review?\"). "

@@ -323,3 +323,22 @@ def test_a_question_in_another_language_names_who_recommends_without_the_verb():
     assert not criteria_for("Какие рекомендации касались омбудсмена?")[0].other_recommender  # the topic
     assert not criteria_for("Как Словения отнеслась к рекомендации Польши создать отдельного омбудсмена по правам "
                             "детей?")[0].other_recommender  # Poland recommended
+
+
+POVERTY = load_vocabulary("""
+themes: []
+groups:
+  - {id: poverty, label: Persons living in poverty, description: d, keywords: ["poverty", "economic crisis"]}
+""")
+
+
+def test_the_other_words_of_a_named_entrys_label_name_it_too():
+    items = [Item("115.137", "Reduce the numbers of persons at risk of poverty (Malaysia);", "Malaysia",
+                  groups=(tag("poverty"),)),
+             Item("115.136", "Face the effects of the economic crisis (Cuba);", "Cuba", groups=(tag("poverty"),)),
+             Item("115.72", "Improve the living conditions of Roma (Chile);", "Chile")]
+    q = analyze("Which recommendations concern persons living in poverty?")
+    c = recommend.criteria(q, recommend.mentioned(POVERTY, q.search), (), ["Slovenia"])
+    assert c.groups == ("poverty",) and c.topic == ()  # "living" is the group's name, not what the items hold
+    assert [i.paragraph for i in recommend.matching(items, c, recommend.ItemWords.of(items))] == ["115.137",
+                                                                                                "115.136"]

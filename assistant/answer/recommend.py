@@ -110,7 +110,9 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     - an entry is asked about when the question's word is one its label holds too ("trafficking" names the
       "Victims of trafficking", not the "Women" whose keywords include it; "migrants" names "Migrants, refugees
       ..."); a word that is only one of an entry's keywords ("defamation", a keyword of "Freedom of opinion and
-      expression") asks about that word: it stays a topic word, and the items must hold it.
+      expression") asks about that word: it stays a topic word, and the items must hold it;
+    - the other words of a named entry's label that the question uses name it too ("living" in "persons living in
+      poverty", the group "Persons living in poverty" named by its keyword "poverty").
     The words that named the rest are no topic words."""
     themes, groups = vocabulary.mentioned(text)
     found = {e.id: [m for pattern in e.keywords for m in pattern.finditer(text)]
@@ -126,6 +128,10 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     dropped = framed | proper | unnamed
     words = tuple(_whole_words(text, m) for i in named if i not in dropped for m in found[i]
                   if not _PROPER_NAME.fullmatch(m.group(0)))
+    label_stems = stem_set(" ".join(labels[i] for i in named if i not in dropped))
+    said = {w.lower() for phrase in words for w in phrase.split()}
+    words += tuple(dict.fromkeys(w for w in re.findall(r"[^\W\d_]+", text) if stem_set(w) & label_stems
+                                 and w.lower() not in said))
     return (tuple(t for t in themes if t not in dropped), tuple(g for g in groups if g not in dropped), words,
             alternates)
 
