@@ -185,10 +185,10 @@ groups:
 
 
 def test_asking_by_a_proper_name_keeps_its_words_as_topic_and_a_shared_phrase_is_an_alternate():
-    themes, groups, words, alternates = recommend.mentioned(ASKING, "Which recommendations on ratifying the "
-                                                                    "Istanbul Convention?")
+    themes, groups, words, alternates, _ = recommend.mentioned(ASKING, "Which recommendations on ratifying the "
+                                                                       "Istanbul Convention?")
     assert themes == ("international",) and words == ("ratifying",)  # "Istanbul Convention" stays topic
-    assert recommend.mentioned(ASKING, "recs on enforced disappearance")[1:] == (
+    assert recommend.mentioned(ASKING, "recs on enforced disappearance")[1:4] == (
         ("disappeared",), ("enforced disappearance",), ("disappearance",))
     assert recommend.mentioned(ASKING, "recs on Roma")[3] == ()  # one word: no alternate theme
     assert recommend.mentioned(ASKING, "recs on Romani people")[2] == ("Romani",)  # the whole word is no topic
@@ -275,9 +275,9 @@ groups:
 
 
 def test_a_word_names_the_entries_whose_label_holds_it_and_a_mere_keyword_asks_about_the_word():
-    themes, groups, words, _ = recommend.mentioned(SHARED_WORDS, "Which recommendations concern trafficking?")
+    themes, groups, words, *_ = recommend.mentioned(SHARED_WORDS, "Which recommendations concern trafficking?")
     assert groups == ("victims",) and words == ("trafficking",)  # not every women's recommendation
-    themes, groups, words, _ = recommend.mentioned(SHARED_WORDS, "Which recommendations on defamation?")
+    themes, groups, words, *_ = recommend.mentioned(SHARED_WORDS, "Which recommendations on defamation?")
     assert themes == () and words == ()  # "defamation" is one keyword of the theme: it stays a topic word
     items = [Item("140.69", "Decriminalize defamation (Ireland);", "Ireland", themes=(tag("expression"),)),
              Item("140.70", "Protect journalists from threats (Chile);", "Chile", themes=(tag("expression"),))]
@@ -342,3 +342,12 @@ def test_the_other_words_of_a_named_entrys_label_name_it_too():
     assert c.groups == ("poverty",) and c.topic == ()  # "living" is the group's name, not what the items hold
     assert [i.paragraph for i in recommend.matching(items, c, recommend.ItemWords.of(items))] == ["115.137",
                                                                                                 "115.136"]
+
+
+def test_groups_named_side_by_side_are_joint_and_groups_named_apart_are_either():
+    c, _ = criteria_for("Which recommendations concern Roma children?")
+    assert set(c.joint) == {"roma", "children"}
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.9"]  # not every Roma or child item
+    c, _ = criteria_for("Which recommendations concern Roma and children?")
+    assert c.joint == ()
+    assert [i.paragraph for i in recommend.matching(ITEMS, c, WORDS)] == ["140.10", "140.9", "115.3"]

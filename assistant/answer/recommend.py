@@ -87,6 +87,7 @@ class Criteria:
     alternates: tuple[str, ...] = ()  # themes named by a group's words: an item tagged with one matches too
     other_recommender: bool = False  # "what did the Ombudsman recommend": not the States' recommendations
     recipients: tuple[str, ...] = ()  # States the question says received the recommendations ("did X receive")
+    joint: tuple[str, ...] = ()  # groups named together ("Roma children", "women with disabilities"): all must hold
     lead: tuple[str, ...] = ()  # the topic stems of the question's first clause ("which ... concern X", up to "and")
 
     @property
@@ -99,9 +100,10 @@ class Criteria:
         return bool(self.themes or self.groups or self.actors or self.topic or self.status or self.numbers)
 
 
-def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(theme ids, group ids, the words that named them, alternate theme ids): the explorer's own reading of the
-    question (Vocabulary.mentioned, the tagger's keyword rule), adjusted for asking rather than tagging:
+def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], ...]:
+    """(theme ids, group ids, the words that named them, alternate theme ids, joint group ids): the explorer's own
+    reading of the question (Vocabulary.mentioned, the tagger's keyword rule), adjusted for asking rather than
+    tagging:
     - words that frame the question ("the fourth UPR review") name a review, not the theme of the UPR;
     - a theme named only by a proper name ("the Istanbul Convention") is asked about by that name: its words stay
       topic words (the items must hold them) rather than every item of the broad theme;
@@ -112,7 +114,9 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
       ..."); a word that is only one of an entry's keywords ("defamation", a keyword of "Freedom of opinion and
       expression") asks about that word: it stays a topic word, and the items must hold it;
     - the other words of a named entry's label that the question uses name it too ("living" in "persons living in
-      poverty", the group "Persons living in poverty" named by its keyword "poverty").
+      poverty", the group "Persons living in poverty" named by its keyword "poverty");
+    - groups named side by side ("Roma children", "women with disabilities") are joint: the items must concern
+      both; groups named apart ("women and children") are either.
     The words that named the rest are no topic words."""
     themes, groups = vocabulary.mentioned(text)
     found = {e.id: [m for pattern in e.keywords for m in pattern.finditer(text)]
@@ -132,8 +136,14 @@ def mentioned(vocabulary, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     said = {w.lower() for phrase in words for w in phrase.split()}
     words += tuple(dict.fromkeys(w for w in re.findall(r"[^\W\d_]+", text) if stem_set(w) & label_stems
                                  and w.lower() not in said))
-    return (tuple(t for t in themes if t not in dropped), tuple(g for g in groups if g not in dropped), words,
-            alternates)
+    kept = [g for g in groups if g not in dropped]
+    joint = {x for g in kept for h in kept if g != h and any(_JOINED.fullmatch(text[a.end():b.start()])
+                                                             for a in found[g] for b in found[h]) for x in (g, h)}
+    return (tuple(t for t in themes if t not in dropped), tuple(kept), words, alternates,
+            tuple(g for g in kept if g in joint))
+
+
+_JOINED = re.compile(r"[\s-]+(?:with\s+)?", re.I)  # what lies between groups named together ("Roma children")
 
 
 def _whole_words(text: str, match: re.Match) -> str:
@@ -173,6 +183,7 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
     doc_ids = frozenset(doc_ids)
     themes, groups = tuple(named[0]), tuple(named[1])
     alternates = tuple(named[3]) if len(named) > 3 else ()
+    joint = tuple(named[4]) if len(named) > 4 else ()
     tag_stems = stem_set(" ".join(named[2]))
     under_review = {c.lower() for c in reviewed}
     recipients = tuple(c for c in q.countries if c.lower() in under_review or _receives(c, q.text))
@@ -192,7 +203,7 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
         and bool(stem_set(subject) - _FRAME - country_stems)
     lead = tuple(s for s in stem_set(first) if s in topic)
     return Criteria(frozenset(doc_ids), themes, groups, actors, status, topic, numbers=numbers,
-                    alternates=alternates, other_recommender=other, lead=lead, recipients=recipients,
+                    alternates=alternates, other_recommender=other, lead=lead, recipients=recipients, joint=joint,
                     show_response=bool(q.response or _SUPPORTED.search(q.search) or _NOTED.search(q.search))
                     and not status, count=q.numeric)
 
@@ -269,6 +280,8 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
                 continue
             if c.groups and not ({t.id for t in item.groups} & set(c.groups)
                                  or {t.id for t in item.themes} & set(c.alternates)):
+                continue
+            if c.joint and not set(c.joint) <= {t.id for t in item.groups}:
                 continue
         out.append(item)
     return out
