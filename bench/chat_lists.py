@@ -7,9 +7,9 @@ Ingests Slovenia's three UPR cycles (working-group report + views) and OHCHR's t
 - for each of the eight groups issue 12 names, and four more the UN labels in that cycle (it labels none of the
   2nd cycle's items with older persons or persons deprived of liberty), "Which recommendations concern <group>?"
   (answered for every cycle in the store, newest first) and "... in Slovenia's second review?": the 2nd-cycle
-  recommendations the answer
-  lists against those OHCHR's list labels with that group (precision and recall over recommendation numbers), and
-  whether the count the answer states equals the items it lists (from every document);
+  recommendations the answer lists against those OHCHR's list labels with that group (precision and recall over
+  recommendation numbers), and whether the count the answer states equals the items it lists (from every
+  document);
 - "How many recommendations did Slovenia support / note in its second review?" and the same for the 4th cycle:
   the stated figures against the UN's position column (2nd cycle) and the views document's own totals.
 The tags were calibrated on the even-numbered half of the UN's list (bench/recommendations.py); this benchmark

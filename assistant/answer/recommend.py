@@ -176,7 +176,8 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
 
     Args:
         q: the analysed question.
-        named: mentioned()'s (theme ids, group ids, words that named them) for the question.
+        named: mentioned()'s (theme ids, group ids, words that named them, alternate theme ids, joint group ids)
+            for the question; the last two may be left out.
         doc_ids: the documents it names by description (empty: every document).
         reviewed: the countries under review in the corpus (not recommending States).
     """
