@@ -279,10 +279,10 @@ def matching(items: Sequence, c: Criteria, words: ItemWords) -> list:
         else:
             if c.themes and not {t.id for t in item.themes} & set(c.themes):
                 continue
-            if c.groups and not ({t.id for t in item.groups} & set(c.groups)
-                                 or {t.id for t in item.themes} & set(c.alternates)):
+            tagged = {t.id for t in item.groups}
+            if c.groups and not (tagged & set(c.groups) or {t.id for t in item.themes} & set(c.alternates)):
                 continue
-            if c.joint and not set(c.joint) <= {t.id for t in item.groups}:
+            if c.joint and not set(c.joint) <= tagged:
                 continue
         out.append(item)
     return out
