@@ -207,7 +207,18 @@ def test_a_list_carries_the_recommendations_tab_filter_for_the_same_question():
     c, _ = criteria_for("What did Turkey recommend to Slovenia about Roma?")
     listing = recommend.compose_list(c, recommend.matching(ITEMS, c, WORDS), {}, ["wg4", "wg2"])
     assert listing.filter == {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": "Türkiye",
-                              "status": None, "query": None}
+                              "status": None, "query": None, "ids": ["wg4:140.9"]}
+
+
+def test_the_tab_filter_of_a_joint_list_names_exactly_its_items():
+    # The dropdowns hold one group: "Roma children" would open every Roma item; the ids keep the tab to the list.
+    for question, listed in (("Which recommendations concern Roma children?", ["wg4:140.9"]),
+                             ("Which recommendations concern Roma and children?",
+                              ["wg4:140.9", "wg4:140.10", "wg2:115.3"])):
+        c, _ = criteria_for(question)
+        listing = recommend.compose_list(c, recommend.matching(ITEMS, c, WORDS), {}, ["wg4", "wg2"], shown=1)
+        assert listing.filter["group"] == "roma"
+        assert listing.filter["ids"] == listed and len(listed) == listing.total
 
 
 def test_a_recommendation_in_the_report_and_in_ohchrs_list_is_listed_once_from_the_report():

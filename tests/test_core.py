@@ -31,7 +31,8 @@ def test_ask_recommendation_question_lists_every_matching_item_from_the_index(in
     assert "- 251: Closer cooperation with local self-organized groups (mahallas) is required. [1]" in answer.text
     assert answer.listing == {"total": 1, "shown": 1, "by_document": {"assessment": 1},
                               "filter": {"doc_ids": ["assessment"], "theme": None, "group": "local_communities",
-                                         "actor": None, "status": None, "query": None}}
+                                         "actor": None, "status": None, "query": None,
+                                         "ids": ["assessment:251"]}}
     assert all(c.passage_id in {r.passage.id for r in answer.passages} for c in answer.citations)
 
 

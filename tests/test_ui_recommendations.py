@@ -44,7 +44,19 @@ def test_write_exports_named_by_filter_and_previous_folder_removed():
 
 def test_filter_request_is_plain_data():
     assert filter_request(doc_ids={"b", "a"}, group="roma") == {
-        "doc_ids": ["a", "b"], "theme": None, "group": "roma", "actor": None, "status": None, "query": None}
+        "doc_ids": ["a", "b"], "theme": None, "group": "roma", "actor": None, "status": None, "query": None,
+        "ids": None}
+    assert filter_request(ids=("wg:140.9", "wg:115.3"))["ids"] == ["wg:140.9", "wg:115.3"]
+
+
+def test_the_chats_list_is_its_items_in_the_explorers_order_without_those_gone():
+    from types import SimpleNamespace
+
+    from assistant.web.recommendations import chat_list
+
+    items = [SimpleNamespace(id=i) for i in ("wg4:1", "wg4:2", "wg2:1")]
+    explorer = SimpleNamespace(items=lambda: items)
+    assert [i.id for i in chat_list(explorer, ["wg2:1", "wg4:2", "deleted:9"])] == ["wg4:2", "wg2:1"]
 
 
 def test_tab_in_app_has_request_state_and_both_downloads(sample_index):

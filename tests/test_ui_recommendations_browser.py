@@ -68,6 +68,10 @@ def app_url(sample_index):
         with gr.Tab("Recommendations"):
             tab = build_recommendations_tab(gr, RecommendationExplorer(sample_index), None)
         open_roma.click(lambda: filter_request(doc_ids={"wg"}, group="roma"), None, tab["request"])
+        # a chat list the dropdowns cannot express (its nearest filter, Roma in wg, lists one item, not two)
+        open_list = gr.Button("Open the chat's list")
+        open_list.click(lambda: filter_request(doc_ids={"wg"}, group="roma", ids=["wg:140.9", "wg:140.10"]), None,
+                        tab["request"])
     port = free_port()
     demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port)
     try:
@@ -115,6 +119,13 @@ def test_recommendations_tab_filter_open_row_download_xlsx_and_csv(app_url, brow
     _download(page, "Download CSV", tmp_path / "r.csv")
     text = (tmp_path / "r.csv").read_text(encoding="utf-8")
     assert text.startswith("\ufeff") and list(csv.reader(io.StringIO(text[1:])))[1][0] == '="140.10"'
+
+    page.get_by_role("button", name="Open the chat's list").click()
+    expect(count).to_contain_text("2 recommendations: the chat's list", timeout=15_000)
+    expect(page.get_by_role("gridcell").filter(has_text="¶140.9")).to_be_visible()
+    assert _download(page, "Download XLSX", tmp_path / "l.xlsx").startswith("recommendations-group-roma_doc-"
+                                                                             "a-hrc-59-15_from-chat-")
+    assert load_workbook(tmp_path / "l.xlsx").active.max_row == 3
 
     page.get_by_label("Affected group").click()
     page.get_by_role("option", name="(all)").click()  # the hostile item: text as text, with its warning

@@ -95,7 +95,8 @@ def test_a_list_answer_offers_its_whole_list_in_the_recommendations_tab():
     from assistant.types import Answer
     from assistant.web.support import list_button, list_request
 
-    wanted = {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": None, "status": None, "query": None}
+    wanted = {"doc_ids": ["wg4"], "theme": None, "group": "roma", "actor": None, "status": None, "query": None,
+              "ids": ["wg4:140.9"]}
     listed = Answer(question="q", text="33 recommendations match; 12 of 33 shown.",
                     listing={"total": 33, "shown": 12, "by_document": {"wg4": 33}, "filter": wanted})
     assert list_button([listed]) == {"visible": True, "value": "12 of 33 shown — open all in Recommendations"}

@@ -310,12 +310,14 @@ class Listing:
     filter: Mapping[str, object] = field(default_factory=dict)  # the Recommendations tab's filter for the same list
 
 
-def tab_filter(c: Criteria, doc_ids: Iterable[str]) -> dict[str, object]:
-    """The Recommendations tab's filter (assistant.web.recommendations.filter_request's arguments) closest to a
-    question's criteria: its documents, first theme and group, recommending State, status and topic words."""
+def tab_filter(c: Criteria, doc_ids: Iterable[str], items: Sequence = ()) -> dict[str, object]:
+    """The Recommendations tab's filter (assistant.web.recommendations.filter_request's arguments) for a list
+    answer: the items' ids, so that the tab lists exactly the answer's M items, and the dropdown values closest to
+    the question's criteria (its documents, first theme and group, recommending State, status and topic words),
+    which cannot say "Roma and children both" or "women or children"."""
     return {"doc_ids": sorted(doc_ids), "theme": c.themes[0] if c.themes else None,
             "group": c.groups[0] if c.groups else None, "actor": c.actors[0] if c.actors else None,
-            "status": c.status or None, "query": " ".join(c.topic) or None}
+            "status": c.status or None, "query": " ".join(c.topic) or None, "ids": [i.id for i in items] or None}
 
 
 def _item_citation(marker: int, item) -> Citation:
@@ -402,7 +404,8 @@ def compose_list(c: Criteria, items: Sequence, titles: Mapping[str, str], order:
     text = head + ".\n" + "\n".join(lines)
     if written < total:
         text += f"\n… {total - written} more: see the Recommendations tab (or `hrqa recommendations`) with this filter."
-    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs}, tab_filter(c, docs))
+    return Listing(Draft(text, citations), total, written, {d: len(groups[d]) for d in docs},
+                   tab_filter(c, docs, [i for d in docs for i in groups[d]]))
 
 
 def compose_count(c: Criteria, counts: Mapping[str, Mapping[str, int]], sources: Mapping[str, Sequence],

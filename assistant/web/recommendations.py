@@ -9,8 +9,9 @@ and then
 - after an upload or a delete: `tab["refresh_after"](event)` chains a refresh (document choices and table) onto
   the event's dependency;
 - to open the tab with a filter from outside (the chat's "N of M shown — open in Recommendations"): return
-  `filter_request(doc_ids=..., theme=..., group=..., actor=..., status=..., query=...)` into `tab["request"]` (a
-  gr.State) and select the tab; the tab sets its filters from it and lists the items.
+  `filter_request(doc_ids=..., theme=..., group=..., actor=..., status=..., query=..., ids=...)` into
+  `tab["request"]` (a gr.State) and select the tab; the tab sets its filters from it and lists the items (with
+  ids: exactly those items, the chat's list, until a filter is changed).
 Every value shown is escaped; text flagged by the explorer (instruction-like text, markup, links, formulas) is shown
 as text with a visible warning.
 """
@@ -34,10 +35,13 @@ _TEXT_CHARS = 220  # the table clips; the full text is shown when a row is selec
 
 
 def filter_request(doc_ids: Iterable[str] | None = None, theme: str | None = None, group: str | None = None,
-                   actor: str | None = None, status: str | None = None, query: str | None = None) -> dict:
-    """The value to put into the tab's "request" state to open it with this filter (None: any)."""
+                   actor: str | None = None, status: str | None = None, query: str | None = None,
+                   ids: Iterable[str] | None = None) -> dict:
+    """The value to put into the tab's "request" state to open it with this filter (None: any). ids: list exactly
+    these items (a chat answer's list, which the dropdowns cannot always express: "Roma children"); the other
+    values then only set the dropdowns to the nearest filter."""
     return {"doc_ids": sorted(doc_ids or ()), "theme": theme, "group": group, "actor": actor, "status": status,
-            "query": query}
+            "query": query, "ids": list(ids) if ids else None}
 
 
 def default_open_passage(index) -> Callable[[str], str]:
@@ -124,7 +128,7 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
     exports = gr.State("")  # this session's export folder, replaced by the next export
     request = gr.State(None)
 
-    def apply(theme_v, group_v, state_v, status_v, docs_v, query_v, folder):
+    def apply(theme_v, group_v, state_v, status_v, docs_v, query_v, folder, only=None):
         names = {r.meta.file_name: r.meta.doc_id for r in explorer.index.documents()}
         doc_ids = {names[n] for n in docs_v or () if n in names} or None
         try:
@@ -135,9 +139,14 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
         chosen = {"theme": _id(vocab, "theme", theme_v), "group": _id(vocab, "group", group_v),
                   "state": _value(state_v), "status": _value(status_v), "doc": _doc_names(explorer, doc_ids),
                   "query": query_v or None}
+        count = f"{len(items)} recommendation{'s' if len(items) != 1 else ''}"
+        if only is not None:  # the chat's list: its items, whatever the nearest dropdown values would list
+            items = chat_list(explorer, only)
+            chosen["from"] = "chat"
+            count = (f"{len(items)} recommendation{'s' if len(items) != 1 else ''}: the chat's list (the filters "
+                     "above are its nearest; change one to filter anew)")
         folder, xlsx_path, csv_path = _write_exports(items, chosen, folder)
-        return (rows(items), [i.id for i in items], xlsx_path, csv_path,
-                f"{len(items)} recommendation{'s' if len(items) != 1 else ''}", folder, recommendation_cards(items))
+        return (rows(items), [i.id for i in items], xlsx_path, csv_path, count, folder, recommendation_cards(items))
 
     def refresh(theme_v, group_v, state_v, status_v, docs_v, query_v, folder):
         names = [r.meta.file_name for r in explorer.documents()]
@@ -153,7 +162,9 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
         values = [_label(vocab, "theme", req.get("theme")), _label(vocab, "group", req.get("group")),
                   req.get("actor") or ALL, req.get("status") or ALL, docs, req.get("query") or ""]
         names = [r.meta.file_name for r in explorer.documents()]
-        return (*values[:4], gr.update(choices=names, value=docs), values[5], *apply(*values, folder))
+        only = req.get("ids")
+        return (*values[:4], gr.update(choices=names, value=docs), values[5],
+                *apply(*values, folder, only=None if only is None else list(only)))
 
     def select(ids, evt: gr.SelectData):
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -178,6 +189,13 @@ def build_recommendations_tab(gr: Any, explorer: RecommendationExplorer,
     return {"table": table, "theme": theme, "group": group, "state": state, "document": document, "status": status,
             "query": query, "details": details, "xlsx": xlsx, "csv": csv_file, "message": message,
             "request": request, "refresh_after": refresh_after, "cards": cards}
+
+
+def chat_list(explorer: RecommendationExplorer, ids: Iterable[str]) -> list[RecommendationItem]:
+    """The items with these ids in the explorer's order (by document, newest first, then number); ids no longer
+    indexed (a document deleted since the answer) are left out."""
+    wanted = set(ids)
+    return [i for i in explorer.items() if i.id in wanted]
 
 
 def _value(choice: str | None) -> str | None:
