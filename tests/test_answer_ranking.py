@@ -43,6 +43,15 @@ def test_a_figure_counts_but_dates_identifiers_and_footnote_markers_do_not():
     assert has_type("number", "children under 15 were 402")
 
 
+def test_a_year_question_is_answered_by_a_year_not_by_a_day_and_month():
+    # "what year was the Baku conference?" over a text that gives only "October 19-20" is not answered
+    assert has_type("date", "organized in Baku on October 19-20") and not has_type("year", "organized on October 19-20")
+    assert has_type("year", "The network was created in 2018.") and not has_type("year", "It had 2,018 passages.")
+    text = "The conference in Baku took place on October 19-20."
+    assert row("What year was the conference in Baku?", passage(1, text))["answer_type"] == 0.0
+    assert row("When was the conference in Baku?", passage(1, text))["answer_type"] == 1.0
+
+
 def test_year_feature_is_plus_one_minus_one_or_zero():
     p = passage(1, "In 2024, 452 visits were made.")
     assert row("How many visits in 2024?", p)["year"] == 1.0

@@ -29,6 +29,7 @@ QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|e
                       r"|fifty|hundreds?|thousands?|millions?|dozens?|half|third|quarter|once|twice|majority)\b", re.I)
 _IDENTIFIER = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*|\bNo\.\s*\d+|(?<=[^\W\d_])[-.,;:]?\d+\b"
                          r"|\baged?\s+(between\s+)?\d+(\s*(-|–|to|and)\s*\d+)?", re.I)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SHARE = re.compile(r"\d\s*(%|per ?cent|percentage points?)|\b(half|a third|a quarter|two thirds|majority)\b", re.I)
 _PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof|H\.E)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-zčćšžđ]+(ova|ov|eva|ev|yeva|yev|ina"
                      r"|in|sky|skaya|enko|uk|yan|li|zade|aev|ayev|ovich|ovna|ič|ić|ek|ar|er|man|son)\b"
@@ -46,8 +47,8 @@ _PROBLEM = re.compile(r"\bno\b(?!\.?\s*\d)|\b(not|never|nor|cannot|lacks?|lackin
 _YESNO = re.compile(r"\b(accept(ed|s)?|support(ed|s)?|not(ed|es)?|reject(ed|s)?|cannot accept|took note|ratifi(ed|es)"
                     r"|adopted|in force|not yet|has not|have not|did not)\b", re.I)
 TYPE_PATTERNS: Mapping[str, re.Pattern[str]] = {
-    "date": DATE, "number": QUANTITY, "share": SHARE, "person": _PERSON, "place": _PLACE, "reason": _REASON,
-    "title": _QUOTED, "problem": _PROBLEM, "yesno": _YESNO,
+    "date": DATE, "year": YEAR, "number": QUANTITY, "share": SHARE, "person": _PERSON, "place": _PLACE,
+    "reason": _REASON, "title": _QUOTED, "problem": _PROBLEM, "yesno": _YESNO,
 }
 
 

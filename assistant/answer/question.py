@@ -59,7 +59,8 @@ _ANSWER_TYPES = (  # (type, pattern on the English question); first match wins
     ("share", re.compile(r"\b(what|which) (share|percentage|proportion|fraction|portion|part)\b|\bhow full\b"
                          r"|\bper ?cent|%|\brate of\b|\boccupancy\b|\bwhat rate\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|figure)\b|\bhow large\b", re.I)),
-    ("date", re.compile(r"^\s*(when|since when|until when)\b|\b(what|which) (date|year|day|month)\b|\bin which year\b"
+    ("year", re.compile(r"\b(what|which) year\b", re.I)),  # answered by a year, not by "October 19-20"
+    ("date", re.compile(r"^\s*(when|since when|until when)\b|\b(what|which) (date|day|month)\b"
                         r"|\bhow long ago\b", re.I)),
     ("person", re.compile(r"^\s*(who|whom)\b|\bwhich (\w+ )?(official|person|minister|ombudsman|commissioner|head|"
                           r"rapporteur|expert|chair|president|director)s?\b|\bname of the (head|minister|person)\b",
