@@ -194,6 +194,14 @@ def test_asking_by_a_proper_name_keeps_its_words_as_topic_and_a_shared_phrase_is
     assert recommend.mentioned(ASKING, "recs on Romani people")[2] == ("Romani",)  # the whole word is no topic
 
 
+def test_ordinals_and_session_names_are_documents_not_topics():
+    # "2nd" named the cycle and "hrc28" the session: as topic words they turned a count into a list of 142 items
+    for question in ("how many of its 2nd cycle upr recommendations did slovenia support?",
+                     "what share of its 2nd cycle upr recommendations did slovenia support at hrc28?"):
+        c, _ = criteria_for(question)
+        assert c.topic == () and c.count and c.whole_documents and c.status == "supported"
+
+
 def test_a_recommender_that_is_no_state_and_refusing_to_accept():
     c, _ = criteria_for("What did the Human Rights Ombudsman recommend about families?")
     assert c.other_recommender

@@ -197,7 +197,7 @@ def criteria(q: Question, named: tuple[Sequence[str], ...], doc_ids: Iterable[st
     # the words that named a document ("in the UNDP care system report") are not what the items are about
     title_stems = stem_set(" ".join(w for r in q.doc_refs for w in r.words)) if doc_ids else set()
     topic = tuple(s for s in q.stems if s not in _FRAME and s not in country_stems and s not in tag_stems
-                  and s not in title_stems and not s.isdigit())
+                  and s not in title_stems and not any(ch.isdigit() for ch in s))  # "2nd", "hrc28": documents
     numbers = tuple(dict.fromkeys(_NUMBER.findall(q.search)))
     subject = recommender(q.search, q.lang, bool(actors))
     other = bool(subject) and not any(a.lower() in subject.lower() for a in actors) \
