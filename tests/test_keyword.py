@@ -151,3 +151,35 @@ def test_doc_freq_counts_follow_writes_made_by_another_process(tmp_path):
     assert reader.doc_freq([stem("mahalla")]) == {stem("mahalla"): 0}
     writer.replace_document("d1", "v1", [_p("a", "d1", "The mahalla committees")])
     assert reader.doc_freq([stem("mahalla")]) == {stem("mahalla"): 1}
+
+
+def test_stemming_from_many_threads_at_once_is_what_one_thread_gets():
+    # The server answers questions in threads; a Snowball stemmer object shared by them raised IndexError.
+    import sys
+    import threading
+
+    from vectorstore import terms
+
+    words = [w + s for w in ("organis", "nation", "detent", "govern", "establish")
+             for s in ("ation", "ations", "ing", "ed", "ment", "ly")] * 40
+    expected = [terms._plain_stem(w) for w in words]
+    failures: list[str] = []
+
+    def run() -> None:
+        try:
+            if [terms._plain_stem(w) for w in words] != expected:
+                failures.append("different stems")
+        except Exception as error:  # noqa: BLE001 - the failure under test
+            failures.append(repr(error))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=run) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []

@@ -11,6 +11,7 @@ keeps apart (ratification / ratify, detention / detained), and a small thesaurus
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 import zlib
 from functools import lru_cache
@@ -20,7 +21,9 @@ import snowballstemmer
 
 from ingest import yamldata
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer object keeps the word it is working on: shared by the server's threads, two questions at
+# once corrupt each other (IndexError). One stemmer per thread.
+_LOCAL = threading.local()
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 # Function words carry no evidence; dropping them keeps BM25 from rewarding "the" and "of".
@@ -102,6 +105,13 @@ def stem(token: str) -> str:
 _ACRONYMS = frozenset("ngo cso nhri sdg mou ingo dpo cbo pwd mdt".split())
 
 
+def _stemmer() -> snowballstemmer.EnglishStemmer:
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
+
+
 def _plain_stem(token: str) -> str:
     if token.endswith("s") and token[:-1] in _ACRONYMS:
         return token[:-1]
@@ -109,7 +119,7 @@ def _plain_stem(token: str) -> str:
     if word.endswith(("ise", "ised", "ises", "ising", "isation", "isations")) and word not in _ISE_WORDS \
             and not any(word.startswith(w) for w in _ISE_WORDS):
         word = _BRITISH.sub(lambda m: "iz" + m.group(1), word)
-    stemmed = _STEMMER.stemWord(word)
+    stemmed = _stemmer().stemWord(word)
     return _DERIVED.get(stemmed, stemmed)
 
 
