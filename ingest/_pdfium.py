@@ -76,6 +76,8 @@ def _open_pdf(data: bytes, path: str):
 
 def _pdf_page(pdf, index: int, path: str, pdfium_c, font_ids: dict[bytes, int]) -> PdfPage:
     """One page's characters with their loose boxes and fonts (a font's name and flags, as a small id)."""
+    import pypdfium2 as pdfium
+
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -86,18 +88,28 @@ def _pdf_page(pdf, index: int, path: str, pdfium_c, font_ids: dict[bytes, int]) 
                      len(text))
             n = min(n, len(text))
             text = text[:n]
-        boxes = [textpage.get_charbox(i, loose=True) for i in range(n)]
-        name = ctypes.create_string_buffer(128)
-        flags = ctypes.c_int()
-        fonts, italic = [], set()
-        for i in range(n):
-            pdfium_c.FPDFText_GetFontInfo(textpage, i, name, 128, ctypes.byref(flags))
+        boxes, fonts, italic = [], [], set()
+        raw = textpage.raw  # PDFium called directly, one box and one font buffer reused: a million characters
+        rect, name, flags = pdfium_c.FS_RECTF(), ctypes.create_string_buffer(128), ctypes.c_int()
+        rect_ref, flags_ref = ctypes.byref(rect), ctypes.byref(flags)
+        loose_box, font_info = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontInfo
+        blank = (0.0, 0.0, 0.0, 0.0)
+        for i, ch in enumerate(text):
+            if ch.isspace():  # a space's box and font are never read: lines are measured by their ink
+                boxes.append(blank)
+                fonts.append(-1)
+                continue
+            if not loose_box(raw, i, rect_ref):
+                raise pdfium.PdfiumError(f"no box for character {i} on page {index + 1}")
+            boxes.append((rect.left, rect.bottom, rect.right, rect.top))
+            font_info(raw, i, name, 128, flags_ref)
             key = name.value + b"|%d" % flags.value
-            if key not in font_ids:
-                font_ids[key] = len(font_ids)
+            font = font_ids.get(key)
+            if font is None:
+                font = font_ids[key] = len(font_ids)
                 if _italic(textpage, i, pdfium_c):
-                    italic.add(font_ids[key])
-            fonts.append(font_ids[key])
+                    italic.add(font)
+            fonts.append(font)
         width, height = page.get_size()
         return PdfPage(index + 1, width, height, text, boxes, fonts, frozenset(italic))
     finally:

@@ -14,6 +14,8 @@ from functools import cached_property
 EMPHASIS = 1.12  # a line this much larger than the body font is emphasised even in the body's font
 OTHER_FONT = 0.75  # a line in another font than the body's is emphasised from this share of its size (small caps)
 
+_SPACES = re.compile(r"\s+")
+
 
 @dataclass(frozen=True)
 class PdfPage:
@@ -23,9 +25,10 @@ class PdfPage:
         number: 1-based page number.
         width / height: page size in PDF units.
         text: the page's characters in content order; "\\r\\n" where pdfium ends a line.
-        boxes: one (left, bottom, right, top) loose box per character of text.
-        fonts: one font id per character of text (equal ids: the same font object; pdfium's font weights are
-            not reliable enough to tell bold from regular in every file, distinct fonts are).
+        boxes: one (left, bottom, right, top) loose box per character of text; all zero for whitespace, which
+            nothing measures (a line's geometry and font come from its ink).
+        fonts: one font id per character of text, -1 for whitespace (equal ids: the same font object; pdfium's
+            font weights are not reliable enough to tell bold from regular in every file, distinct fonts are).
     """
 
     number: int
@@ -46,36 +49,42 @@ class Line:
     kind: str = "body"  # body, furniture, footnote, heading
     level: int = 0
 
-    @property
-    def text(self) -> str:
-        return re.sub(r"\s+", " ", "".join(c for c, _, _ in self.chars)).strip()
-
-    _geometry: tuple = field(default=(), repr=False, compare=False)  # (key, ink, height, bottom), see _measured
+    _geometry: tuple = field(default=(), repr=False, compare=False)  # (key, text, ink, ...), see _measured
 
     def _measured(self) -> tuple:
-        """ink, height and bottom, computed once per state of chars: lines are measured hundreds of thousands of
-        times while a PDF is laid out (that was two fifths of parsing), and chars only ever grow or are replaced,
-        so its identity and length say whether it changed."""
+        """text, ink, height, bottom, left, right, font and the ink's vertical extent, computed once per state of
+        chars: lines are measured hundreds of thousands of times while a PDF is laid out (that was most of
+        parsing), and chars only ever grow or are replaced, so its identity and length say whether it changed."""
         key = (id(self.chars), len(self.chars))
         if not self._geometry or self._geometry[0] != key:
+            text = _SPACES.sub(" ", "".join(c for c, _, _ in self.chars)).strip()
             ink = [c for c in self.chars if not c[0].isspace()]
             heights = [b[3] - b[1] for c, b, _ in ink if c.isalnum()] or [b[3] - b[1] for _, b, _ in ink]
             h = statistics.median(heights) if heights else 0.0
             lows = [b[1] for _, b, _ in ink if b[3] - b[1] >= 0.9 * h] or [b[1] for _, b, _ in ink]
-            self._geometry = (key, ink, h, statistics.median(lows) if lows else 0.0)
+            letters = [f for c, _, f in ink if c.isalpha()] or [f for _, _, f in ink]
+            self._geometry = (
+                key, text, ink, h, statistics.median(lows) if lows else 0.0,
+                min((b[0] for _, b, _ in ink), default=0.0), max((b[2] for _, b, _ in ink), default=0.0),
+                Counter(letters).most_common(1)[0][0] if letters else -1,
+                min((b[1] for _, b, _ in ink), default=0.0), max((b[3] for _, b, _ in ink), default=0.0))
         return self._geometry
 
     @property
-    def ink(self) -> list[tuple[str, tuple[float, float, float, float], int]]:
+    def text(self) -> str:
         return self._measured()[1]
 
     @property
-    def height(self) -> float:
+    def ink(self) -> list[tuple[str, tuple[float, float, float, float], int]]:
         return self._measured()[2]
 
     @property
-    def bottom(self) -> float:
+    def height(self) -> float:
         return self._measured()[3]
+
+    @property
+    def bottom(self) -> float:
+        return self._measured()[4]
 
     @property
     def top(self) -> float:
@@ -83,11 +92,17 @@ class Line:
 
     @property
     def left(self) -> float:
-        return min((b[0] for _, b, _ in self.ink), default=0.0)
+        return self._measured()[5]
 
     @property
     def right(self) -> float:
-        return max((b[2] for _, b, _ in self.ink), default=0.0)
+        return self._measured()[6]
+
+    @property
+    def middle(self) -> float:
+        """The vertical middle of the line's ink, descenders and raised marks included."""
+        low, high = self._measured()[8:10]
+        return (low + high) / 2
 
     @cached_property
     def gapped(self) -> bool:
@@ -98,8 +113,8 @@ class Line:
 
     @property
     def font(self) -> int:
-        letters = [f for c, _, f in self.ink if c.isalpha()] or [f for _, _, f in self.ink]
-        return Counter(letters).most_common(1)[0][0] if letters else -1
+        """The most common font among the line's letters (-1: no ink)."""
+        return self._measured()[7]
 
 
 @dataclass(frozen=True)
@@ -150,9 +165,7 @@ def lines_of(page: PdfPage) -> list[Line]:
 
 def _same_band(line: Line, piece: Line) -> bool:
     """Whether piece's vertical middle lies inside line's band (the line it was split from)."""
-    low = min(b[1] for _, b, _ in piece.ink)
-    high = max(b[3] for _, b, _ in piece.ink)
-    middle = (low + high) / 2
+    middle = piece.middle
     return line.bottom - 0.1 * line.height <= middle <= line.top + 0.1 * line.height
 
 
