@@ -76,8 +76,6 @@ def _open_pdf(data: bytes, path: str):
 
 def _pdf_page(pdf, index: int, path: str, pdfium_c, font_ids: dict[bytes, int]) -> PdfPage:
     """One page's characters with their loose boxes and fonts (a font's name and flags, as a small id)."""
-    import pypdfium2 as pdfium
-
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -100,7 +98,7 @@ def _pdf_page(pdf, index: int, path: str, pdfium_c, font_ids: dict[bytes, int]) 
                 fonts.append(-1)
                 continue
             if not loose_box(raw, i, rect_ref):
-                raise pdfium.PdfiumError(f"no box for character {i} on page {index + 1}")
+                raise IngestError(path, f"not a readable PDF: no box for character {i} on page {index + 1}")
             boxes.append((rect.left, rect.bottom, rect.right, rect.top))
             font_info(raw, i, name, 128, flags_ref)
             key = name.value + b"|%d" % flags.value

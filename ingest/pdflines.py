@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 EMPHASIS = 1.12  # a line this much larger than the body font is emphasised even in the body's font
 OTHER_FONT = 0.75  # a line in another font than the body's is emphasised from this share of its size (small caps)
@@ -40,6 +41,21 @@ class PdfPage:
     italic: frozenset[int] = frozenset()  # the font ids that are italic (a heading in italics ranks below upright)
 
 
+class _Geometry(NamedTuple):
+    """What Line._measured computes from a line's characters, and the state of chars it was computed for."""
+
+    key: tuple[int, int]  # id and length of chars
+    text: str
+    ink: list[tuple[str, tuple[float, float, float, float], int]]
+    height: float  # median height of the letters and digits
+    bottom: float  # median baseline of the full-height characters
+    left: float
+    right: float
+    font: int
+    ink_low: float  # lowest and highest ink, descenders and raised marks included
+    ink_high: float
+
+
 @dataclass
 class Line:
     """A visual line: its characters (text + boxes) and derived style."""
@@ -49,21 +65,21 @@ class Line:
     kind: str = "body"  # body, furniture, footnote, heading
     level: int = 0
 
-    _geometry: tuple = field(default=(), repr=False, compare=False)  # (key, text, ink, ...), see _measured
+    _geometry: _Geometry | None = field(default=None, repr=False, compare=False)  # see _measured
 
-    def _measured(self) -> tuple:
-        """text, ink, height, bottom, left, right, font and the ink's vertical extent, computed once per state of
-        chars: lines are measured hundreds of thousands of times while a PDF is laid out (that was most of
-        parsing), and chars only ever grow or are replaced, so its identity and length say whether it changed."""
+    def _measured(self) -> _Geometry:
+        """The line's text and geometry, computed once per state of chars: lines are measured hundreds of
+        thousands of times while a PDF is laid out (that was most of parsing), and chars only ever grow or are
+        replaced, so its identity and length say whether it changed."""
         key = (id(self.chars), len(self.chars))
-        if not self._geometry or self._geometry[0] != key:
+        if self._geometry is None or self._geometry.key != key:
             text = _SPACES.sub(" ", "".join(c for c, _, _ in self.chars)).strip()
             ink = [c for c in self.chars if not c[0].isspace()]
             heights = [b[3] - b[1] for c, b, _ in ink if c.isalnum()] or [b[3] - b[1] for _, b, _ in ink]
             h = statistics.median(heights) if heights else 0.0
             lows = [b[1] for _, b, _ in ink if b[3] - b[1] >= 0.9 * h] or [b[1] for _, b, _ in ink]
             letters = [f for c, _, f in ink if c.isalpha()] or [f for _, _, f in ink]
-            self._geometry = (
+            self._geometry = _Geometry(
                 key, text, ink, h, statistics.median(lows) if lows else 0.0,
                 min((b[0] for _, b, _ in ink), default=0.0), max((b[2] for _, b, _ in ink), default=0.0),
                 Counter(letters).most_common(1)[0][0] if letters else -1,
@@ -72,19 +88,19 @@ class Line:
 
     @property
     def text(self) -> str:
-        return self._measured()[1]
+        return self._measured().text
 
     @property
     def ink(self) -> list[tuple[str, tuple[float, float, float, float], int]]:
-        return self._measured()[2]
+        return self._measured().ink
 
     @property
     def height(self) -> float:
-        return self._measured()[3]
+        return self._measured().height
 
     @property
     def bottom(self) -> float:
-        return self._measured()[4]
+        return self._measured().bottom
 
     @property
     def top(self) -> float:
@@ -92,17 +108,17 @@ class Line:
 
     @property
     def left(self) -> float:
-        return self._measured()[5]
+        return self._measured().left
 
     @property
     def right(self) -> float:
-        return self._measured()[6]
+        return self._measured().right
 
     @property
     def middle(self) -> float:
         """The vertical middle of the line's ink, descenders and raised marks included."""
-        low, high = self._measured()[8:10]
-        return (low + high) / 2
+        geometry = self._measured()
+        return (geometry.ink_low + geometry.ink_high) / 2
 
     @cached_property
     def gapped(self) -> bool:
@@ -114,7 +130,7 @@ class Line:
     @property
     def font(self) -> int:
         """The most common font among the line's letters (-1: no ink)."""
-        return self._measured()[7]
+        return self._measured().font
 
 
 @dataclass(frozen=True)
