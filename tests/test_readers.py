@@ -212,6 +212,14 @@ def test_read_file_truncated_pdf_raises_not_readable(tmp_path):
     assert info.value.__cause__ is not None
 
 
+def test_read_file_pdf_character_without_a_box_raises_not_readable_naming_the_file(tmp_path, monkeypatch):
+    import pypdfium2.raw as pdfium_c
+
+    monkeypatch.setattr(pdfium_c, "FPDFText_GetLooseCharBox", lambda *args: 0)
+    reason = _reason(_write(tmp_path, "boxless.pdf", _pdf_with_text("Hello page one")))
+    assert reason == "not a readable PDF: no box for character 0 on page 1"
+
+
 def test_read_file_encrypted_pdf_raises_decrypt_first(tmp_path):
     path = _write(tmp_path, "locked.pdf", _encrypted(_pdf_with_text("Secret text"), "secret"))
     assert _reason(path) == "encrypted PDF; decrypt it first"
