@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 import time
 
 import pytest
@@ -190,3 +191,54 @@ def test_ingest_stopped_by_a_failed_write_leaves_no_read_ahead_running(tmp_path,
     report = Indexer(index, tmp_path / "store", progress=False).ingest([corpus])
     assert report.stopped and not report.count("added")
     assert not [t for t in threading.enumerate() if t.name.startswith("hrqa-read-ahead")]
+
+
+def test_ingest_writes_one_file_while_the_next_one_is_embedded(tmp_path, corpus, make_index, monkeypatch):
+    import threading
+
+    index = make_index()
+    embedding_second = threading.Event()
+    overlapped: list[bool] = []
+    real_add, real_embed = index.store.add_passages, index.embedder.embed_documents
+    calls = [0]
+
+    def embed(texts):
+        calls[0] += 1
+        if calls[0] == 2:  # the second file's embedding has started
+            embedding_second.set()
+        return real_embed(texts)
+
+    def add(passages, *args):
+        if not overlapped:  # the first file's write waits (at most 5 s) to see the second file embedded meanwhile
+            overlapped.append(embedding_second.wait(timeout=5.0))
+        return real_add(passages, *args)
+
+    monkeypatch.setattr(index.embedder, "embed_documents", embed)
+    monkeypatch.setattr(index.store, "add_passages", add)
+    files = sorted(corpus.iterdir())[:3]
+    report = Indexer(index, tmp_path / "store", batch_size=10_000, progress=False).ingest(files)
+    assert report.ok and [f.status for f in report.files] == ["added"] * 3
+    assert overlapped == [True]
+    assert report.summary()["passages"] == index.store.count() == index.keyword.count()
+
+
+def test_a_failed_write_stops_the_run_at_its_own_file_though_the_next_was_embedded(tmp_path, corpus, make_index,
+                                                                                   monkeypatch):
+    import threading
+
+    index = make_index()
+    real_commit = index.store.commit_document
+    files = sorted(corpus.iterdir())
+
+    def commit(record):
+        if record.meta.file_name == files[1].name:
+            raise OSError("disk gone")
+        return real_commit(record)
+
+    monkeypatch.setattr(index.store, "commit_document", commit)
+    report = Indexer(index, tmp_path / "store", progress=False).ingest(files)
+    assert [(Path(f.path).name, f.status) for f in report.files] == [
+        (files[0].name, "added"), (files[1].name, "failed"), *((f.name, "not done") for f in files[2:])]
+    assert "disk gone" in report.files[1].reason and report.stopped.startswith(f"ingest stopped at {files[1].name}")
+    assert [rec.meta.file_name for rec in index.documents()] == [files[0].name]
+    assert not [t for t in threading.enumerate() if t.name.startswith("hrqa-write")]
