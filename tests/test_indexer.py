@@ -1,6 +1,6 @@
 import shutil
-from pathlib import Path
 import time
+from pathlib import Path
 
 import pytest
 
