@@ -64,7 +64,7 @@ def child_encode(backend: str, paths: list[str], passes: int) -> dict:
     embedder.embed_documents(texts[:8])  # first call pays one-off costs (thread pools, allocator)
     load_s = time.monotonic() - started
     seconds = float("inf")
-    for _ in range(passes):  # the better of two passes: the model's own speed, less others' load
+    for _ in range(passes):  # the best of the passes: the model's own speed, less others' load
         started = time.monotonic()
         embedder.embed_documents(texts)
         seconds = min(seconds, time.monotonic() - started)
