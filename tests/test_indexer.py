@@ -91,8 +91,8 @@ def test_unsupported_file_inside_a_folder_is_skipped_not_failed(tmp_path, make_i
     (docs / "a.txt").write_text("Some text about mahallas.")
     (docs / "image.png").write_bytes(b"\x89PNG")
     report = Indexer(make_index(), tmp_path / "store", progress=False).ingest([docs])
-    assert [(f.status, f.path.rsplit("/", 1)[-1]) for f in report.files] == [("added", "a.txt"),
-                                                                             ("skipped", "image.png")]
+    assert sorted((f.status, f.path.rsplit("/", 1)[-1]) for f in report.files) == [("added", "a.txt"),
+                                                                                   ("skipped", "image.png")]
     assert report.ok
 
 
@@ -137,23 +137,24 @@ def test_indexer_on_progress_reports_each_window_and_force_reindexes(make_index,
 
 
 class _WatchingEmbedder(FakeEmbedder):
-    """Records, at each embedding call, which files the indexer had started parsing by then."""
+    """At its first call, waits (at most 5 s) until `want` files have been parsed, then records which ones."""
 
-    def __init__(self, parsing: list[str], files: int):
+    def __init__(self, parsing: list[str], want: int):
         super().__init__()
-        self.parsing, self.files = parsing, files
+        self.parsing, self.want = parsing, want
         self.seen: list[list[str]] = []
 
     def embed_documents(self, texts):
-        deadline = time.monotonic() + 5.0  # the next file's parse starts on another thread; give it a moment
-        while len(self.parsing) < min(len(self.seen) + 2, self.files) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self.seen.append(list(self.parsing))
+        if not self.seen:
+            deadline = time.monotonic() + 5.0  # the parses run on another thread; give them a moment
+            while len(self.parsing) < self.want and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.2)  # and a moment more, to see a parse that should not start
+            self.seen.append(list(self.parsing))
         return super().embed_documents(texts)
 
 
-def test_ingest_reads_and_parses_the_next_file_while_this_one_is_embedded(tmp_path, corpus, make_index,
-                                                                          monkeypatch):
+def _parses(monkeypatch) -> list[str]:
     parsing: list[str] = []
     real_parse = Indexer._parse
 
@@ -162,13 +163,42 @@ def test_ingest_reads_and_parses_the_next_file_while_this_one_is_embedded(tmp_pa
         return real_parse(self, path, *args)
 
     monkeypatch.setattr(Indexer, "_parse", watched)
+    return parsing
+
+
+def test_ingest_reads_and_parses_the_files_ahead_while_the_first_one_is_embedded(tmp_path, corpus, make_index,
+                                                                                 monkeypatch):
+    parsing = _parses(monkeypatch)
     embedder = _WatchingEmbedder(parsing, 3)
     files = sorted(corpus.iterdir())[:3]
     report = Indexer(make_index(embedder), tmp_path / "store", batch_size=10_000, progress=False).ingest(files)
     assert report.ok and report.count("added") == 3
-    # while the first file is embedded, the second one is being parsed already (one file ahead, not more)
-    assert embedder.seen[0] == [files[0].name, files[1].name]
-    assert embedder.seen[-1] == [f.name for f in files]
+    # all three (a few KB, far under READ_AHEAD_BYTES) were parsed while the first file was embedded
+    assert embedder.seen == [[Path(f.path).name for f in report.files]]
+
+
+def test_ingest_reads_only_the_next_file_ahead_when_the_read_ahead_budget_is_spent(tmp_path, corpus, make_index,
+                                                                                  monkeypatch):
+    import vectorstore.indexer as indexer
+
+    monkeypatch.setattr(indexer, "READ_AHEAD_BYTES", 0)
+    parsing = _parses(monkeypatch)
+    embedder = _WatchingEmbedder(parsing, 2)
+    report = Indexer(make_index(embedder), tmp_path / "store", batch_size=10_000, progress=False).ingest(
+        sorted(corpus.iterdir())[:3])
+    assert report.ok and embedder.seen == [[Path(f.path).name for f in report.files][:2]]
+
+
+def test_ingest_takes_small_files_first_and_the_smallest_last(tmp_path, make_index):
+    docs = tmp_path / "d"
+    docs.mkdir()
+    for name, paragraphs in (("a.txt", 5), ("b.txt", 1), ("c.txt", 3), ("d.txt", 2)):
+        (docs / name).write_text("\n\n".join(f"Paragraph {k} of {name} on legal aid for mahallas." for k in
+                                             range(paragraphs)))
+    (docs / "image.png").write_bytes(b"\x89PNG")  # not read: no size to weigh
+    report = Indexer(make_index(), tmp_path / "store", progress=False).ingest([docs])
+    # the first file's parse and the last file's writes overlap nothing: the smallest files go there
+    assert [Path(f.path).name for f in report.files] == ["image.png", "d.txt", "c.txt", "a.txt", "b.txt"]
 
 
 def test_reingest_unchanged_parses_nothing(tmp_path, corpus, make_index, monkeypatch):
@@ -229,16 +259,19 @@ def test_a_failed_write_stops_the_run_at_its_own_file_though_the_next_was_embedd
     index = make_index()
     real_commit = index.store.commit_document
     files = sorted(corpus.iterdir())
+    commits: list[str] = []
 
     def commit(record):
-        if record.meta.file_name == files[1].name:
+        commits.append(record.meta.file_name)
+        if len(commits) == 2:  # the second file's commit, made while the third file is embedded
             raise OSError("disk gone")
         return real_commit(record)
 
     monkeypatch.setattr(index.store, "commit_document", commit)
     report = Indexer(index, tmp_path / "store", progress=False).ingest(files)
-    assert [(Path(f.path).name, f.status) for f in report.files] == [
-        (files[0].name, "added"), (files[1].name, "failed"), *((f.name, "not done") for f in files[2:])]
-    assert "disk gone" in report.files[1].reason and report.stopped.startswith(f"ingest stopped at {files[1].name}")
-    assert [rec.meta.file_name for rec in index.documents()] == [files[0].name]
+    names = [Path(f.path).name for f in report.files]
+    assert [f.status for f in report.files] == ["added", "failed", *["not done"] * (len(files) - 2)]
+    assert names[:2] == commits and sorted(names) == [f.name for f in files]
+    assert "disk gone" in report.files[1].reason and report.stopped.startswith(f"ingest stopped at {names[1]}")
+    assert [rec.meta.file_name for rec in index.documents()] == [names[0]]
     assert not [t for t in threading.enumerate() if t.name.startswith("hrqa-write")]

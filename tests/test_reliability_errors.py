@@ -139,7 +139,8 @@ def test_reliability_errors_lost_chroma_server_stops_ingest_with_one_line_naming
                 proc.wait(timeout=10)
 
         report = Indexer(index, tmp_path, progress=False).ingest([SAMPLE_CORPUS], on_file=kill_after_first)
-    names = sorted(p.name for p in SAMPLE_CORPUS.iterdir())
+    names = [Path(f.path).name for f in report.files]  # in the order they were taken (smallest first)
+    assert sorted(names) == sorted(p.name for p in SAMPLE_CORPUS.iterdir())
     assert [f.status for f in report.files] == ["added", "failed", "not done", "not done", "not done"]
     assert "\n" not in report.stopped
     assert report.stopped.startswith(f"ingest stopped at {names[1]}: Chroma server 127.0.0.1:{port}: ")

@@ -44,6 +44,9 @@ PROGRESS_WINDOW = 64
 
 # Bump when what is embedded or stored for a passage changes (not the parser: that is PARSER_VERSION).
 INDEX_FORMAT = "3"
+# Files read and parsed ahead of the one being embedded, by their bytes on disk: the whole real corpus (3.7 MB)
+# is parsed in the first seconds of its ingest, beside the encoder, instead of at each file's turn.
+READ_AHEAD_BYTES = 32 * 1024 * 1024
 _NAMES_SHOWN = 5  # files left to do named in the one-line stop message; the report lists them all
 
 log = logging.getLogger(__name__)
@@ -109,12 +112,11 @@ class Indexer:
         """
         started = time.monotonic()
         report = IngestReport()
-        sources = list(iter_sources(paths, self.limits.follow_symlinks))
+        sources = _in_order(list(iter_sources(paths, self.limits.follow_symlinks)))
         with FileLock(self.lock_dir / "ingest.lock"):
             manifest = self._begin(report, sources)
             ids, seen = Identities(manifest), set()
             known = frozenset(rec.version for rec in manifest.values())
-            ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hrqa-read-ahead")
 
             def done(result: FileResult) -> None:
                 seen.add(result.doc_id)
@@ -122,21 +124,18 @@ class Indexer:
                 if on_file:
                     on_file(result)
 
+            def read(source: Source) -> _Read | None:
+                return self._read(source, (overrides or {}).get(source.path.name), known, force)
+
+            # Files are read and parsed ahead in one thread while the file before them is embedded (the encoder
+            # leaves the GIL), and each file's writes run while the next one is embedded.
+            ahead = _ReadAhead(sources, read, READ_AHEAD_BYTES)
             behind = _WriteBehind(done)
             try:
-                def read(source: Source) -> Future[_Read | None]:
-                    return ahead.submit(self._read, source, (overrides or {}).get(source.path.name), known, force)
-
-                pending = read(sources[0]) if sources else None
                 try:
                     for n, source in enumerate(sources):
-                        current = pending
-                        # The next file is read and parsed while this one is embedded (the encoder leaves the GIL).
-                        if n + 1 < len(sources):
-                            pending = read(sources[n + 1])
-                        assert current is not None
                         result = self._one(n, source, ids, manifest, (overrides or {}).get(source.path.name),
-                                           current, behind, force, on_progress)
+                                           ahead.take(n), behind, force, on_progress)
                         if result is not None:  # nothing to write: it is final once the writes before it are
                             behind.settle()
                             done(result)
@@ -145,7 +144,7 @@ class Indexer:
                     _stop(report, sources[exc.at if isinstance(exc, _WriteFailed) else n:], exc)
             finally:
                 behind.close()
-                ahead.shutdown(wait=True, cancel_futures=True)
+                ahead.close()
             if prune and not report.stopped:
                 report.files.extend(self._prune(manifest, seen))
             self._end(report)
@@ -177,7 +176,7 @@ class Indexer:
     def _read(self, source: Source, overrides: Mapping[str, str] | None, known: frozenset[str],
               force: bool) -> _Read | None:
         """Read, hash and (unless its version is indexed already) parse one file: the part of a file's ingest that
-        needs neither the manifest nor the store, run one file ahead. None for a file that is not read at all."""
+        needs neither the manifest nor the store, run ahead (_ReadAhead). None for a file that is not read at all."""
         path = source.path
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS or source.refusal:
             return None
@@ -326,6 +325,61 @@ class Indexer:
                 self.index.delete_document(doc_id)
                 removed.append(FileResult(rec.path or rec.meta.file_name, "removed", doc_id))
         return removed
+
+
+def _size(source: Source) -> int:
+    """Bytes on disk of a file that will be read (0 for one that will not be, or cannot be measured)."""
+    if source.path.suffix.lower() not in SUPPORTED_EXTENSIONS or source.refusal:
+        return 0
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0  # the read reports why
+
+
+def _in_order(sources: list[Source]) -> list[Source]:
+    """The order files are ingested in: smallest first, except that the smallest file to read comes last.
+
+    Only two parts of an ingest overlap nothing: the first file's parse (nothing is embedded yet) and the last
+    file's writes (nothing is left to embed). Small files first keep the first one short, and each file is parsed
+    while the smaller ones before it are embedded; the smallest file last keeps the final writes short. On the
+    real corpus, name order had the 1,356 KB session report first: 4.5 s of its parse before the encoder started.
+    Equal sizes keep their (name) order, so of two identical files the first by name is the one indexed.
+    """
+    ordered = sorted(sources, key=_size)  # stable
+    readable = [k for k, source in enumerate(ordered) if _size(source) > 0]
+    if len(readable) > 2:
+        ordered.append(ordered.pop(readable[0]))
+    return ordered
+
+
+class _ReadAhead:
+    """Files read and parsed in one thread ahead of the file being embedded: the next one, and more while the
+    files read ahead total under `budget` bytes on disk (memory stays bounded by the budget plus one file)."""
+
+    def __init__(self, sources: list[Source], read: Callable[[Source], _Read | None], budget: int):
+        self._sources, self._read, self._budget = sources, read, budget
+        self._sizes = [_size(source) for source in sources]
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hrqa-read-ahead")
+        self._futures: dict[int, Future[_Read | None]] = {}
+        self._next = 0  # the first source not handed to the pool yet
+
+    def take(self, n: int) -> Future[_Read | None]:
+        """Source n's read (sources are taken in order), after handing the pool the files to read next."""
+        while self._next <= n + 1 and self._next < len(self._sources):
+            self._submit()
+        ahead = sum(self._sizes[n + 1 : self._next])
+        while self._next < len(self._sources) and ahead + self._sizes[self._next] <= self._budget:
+            ahead += self._sizes[self._next]
+            self._submit()
+        return self._futures.pop(n)
+
+    def _submit(self) -> None:
+        self._futures[self._next] = self._pool.submit(self._read, self._sources[self._next])
+        self._next += 1
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _WriteFailed(IngestStopped):
