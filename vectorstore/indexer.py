@@ -112,7 +112,7 @@ class Indexer:
         """
         started = time.monotonic()
         report = IngestReport()
-        sources = _in_order(list(iter_sources(paths, self.limits.follow_symlinks)))
+        sources, sizes = _in_order(list(iter_sources(paths, self.limits.follow_symlinks)))
         with FileLock(self.lock_dir / "ingest.lock"):
             manifest = self._begin(report, sources)
             ids, seen = Identities(manifest), set()
@@ -129,7 +129,7 @@ class Indexer:
 
             # Files are read and parsed ahead in one thread while the file before them is embedded (the encoder
             # leaves the GIL), and each file's writes run while the next one is embedded.
-            ahead = _ReadAhead(sources, read, READ_AHEAD_BYTES)
+            ahead = _ReadAhead(sources, sizes, read, READ_AHEAD_BYTES)
             behind = _WriteBehind(done)
             try:
                 try:
@@ -178,7 +178,7 @@ class Indexer:
         """Read, hash and (unless its version is indexed already) parse one file: the part of a file's ingest that
         needs neither the manifest nor the store, run ahead (_ReadAhead). None for a file that is not read at all."""
         path = source.path
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS or source.refusal:
+        if not _is_read(source):
             return None
         data = read_bytes(path, self.limits)  # read once: what is hashed is what is parsed
         content_hash = _version_hash(hashlib.sha256(data).hexdigest(), overrides, self.max_chars)
@@ -327,9 +327,14 @@ class Indexer:
         return removed
 
 
+def _is_read(source: Source) -> bool:
+    """Whether an ingest reads this file at all (not an unsupported type, not refused)."""
+    return source.path.suffix.lower() in SUPPORTED_EXTENSIONS and not source.refusal
+
+
 def _size(source: Source) -> int:
     """Bytes on disk of a file that will be read (0 for one that will not be, or cannot be measured)."""
-    if source.path.suffix.lower() not in SUPPORTED_EXTENSIONS or source.refusal:
+    if not _is_read(source):
         return 0
     try:
         return source.path.stat().st_size
@@ -337,8 +342,9 @@ def _size(source: Source) -> int:
         return 0  # the read reports why
 
 
-def _in_order(sources: list[Source]) -> list[Source]:
-    """The order files are ingested in: smallest first, except that the smallest file to read comes last.
+def _in_order(sources: list[Source]) -> tuple[list[Source], list[int]]:
+    """The order files are ingested in, with their sizes: smallest first, except that the smallest file to read
+    comes last.
 
     Only two parts of an ingest overlap nothing: the first file's parse (nothing is embedded yet) and the last
     file's writes (nothing is left to embed). Small files first keep the first one short, and each file is parsed
@@ -346,20 +352,20 @@ def _in_order(sources: list[Source]) -> list[Source]:
     real corpus, name order had the 1,356 KB session report first: 4.5 s of its parse before the encoder started.
     Equal sizes keep their (name) order, so of two identical files the first by name is the one indexed.
     """
-    ordered = sorted(sources, key=_size)  # stable
-    readable = [k for k, source in enumerate(ordered) if _size(source) > 0]
+    ordered = sorted(((_size(source), source) for source in sources), key=lambda sized: sized[0])  # stable
+    readable = [k for k, (size, _) in enumerate(ordered) if size > 0]
     if len(readable) > 2:
         ordered.append(ordered.pop(readable[0]))
-    return ordered
+    return [source for _, source in ordered], [size for size, _ in ordered]
 
 
 class _ReadAhead:
     """Files read and parsed in one thread ahead of the file being embedded: the next one, and more while the
     files read ahead total under `budget` bytes on disk (memory stays bounded by the budget plus one file)."""
 
-    def __init__(self, sources: list[Source], read: Callable[[Source], _Read | None], budget: int):
-        self._sources, self._read, self._budget = sources, read, budget
-        self._sizes = [_size(source) for source in sources]
+    def __init__(self, sources: list[Source], sizes: list[int], read: Callable[[Source], _Read | None],
+                 budget: int):
+        self._sources, self._sizes, self._read, self._budget = sources, sizes, read, budget
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hrqa-read-ahead")
         self._futures: dict[int, Future[_Read | None]] = {}
         self._next = 0  # the first source not handed to the pool yet
